@@ -1,0 +1,183 @@
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { DEMAND_KIND_LABELS } from "../validation";
+import { GrowthChart, type GrowthPoint } from "./growth-chart";
+
+export interface LetterViewData {
+  slug: string;
+  status: string;
+  title: string;
+  addressee: string;
+  organization: string;
+  bodyHtml: string;
+  goal: number | null;
+  closesAt: string | null;
+  deliveredAt: string | null;
+  deliveredTo: string | null;
+  responseText: string | null;
+  responseAt: string | null;
+  demands: { kind: keyof typeof DEMAND_KIND_LABELS; text: string }[];
+  updates: { html: string; createdAt: string }[];
+  counts: { verified: number; public: number; anonymous: number; byDomain: Record<string, number> };
+  growth: GrowthPoint[];
+  signers: { name: string; jobTitle: string | null }[];
+  namesHidden: { threshold: number } | null;
+  page: number;
+  hasNextPage: boolean;
+}
+
+const day = (iso: string) =>
+  new Date(iso).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+
+export function Progress({ verified, goal }: { verified: number; goal: number | null }) {
+  if (!goal) return null;
+  const pct = Math.min(100, Math.round((verified / goal) * 100));
+  return (
+    <p className="progress-line">
+      <progress max={goal} value={Math.min(verified, goal)} aria-label="Progress towards the goal" />
+      <span>
+        {pct}% of the goal of {goal.toLocaleString("en")}
+      </span>
+    </p>
+  );
+}
+
+/** The public letter, exactly as the public sees it: the letter page and the organizer preview both render this. */
+export function LetterView({ letter, verified, signForm }: { letter: LetterViewData; verified?: number; signForm?: ReactNode }) {
+  const count = verified ?? letter.counts.verified;
+  return (
+    <article className="letter">
+      <header className="letter-head">
+        <p className="eyebrow">
+          {letter.organization} · <span className={`status status-${letter.status}`}>{letter.status === "open" ? "Open for signatures" : "Closed"}</span>
+        </p>
+        <h1>{letter.title}</h1>
+        {letter.addressee ? <p className="addressee">To: {letter.addressee}</p> : null}
+      </header>
+
+      <section className="count-box" aria-labelledby="count-heading">
+        <h2 id="count-heading" className="visually-hidden">Signatures</h2>
+        <p className="big-count" aria-live="polite">
+          <strong data-testid="verified-count">{count.toLocaleString("en")}</strong> verified signatures
+        </p>
+        <p className="muted">
+          {letter.counts.public.toLocaleString("en")} named · {letter.counts.anonymous.toLocaleString("en")} anonymous
+        </p>
+        <Progress verified={count} goal={letter.goal} />
+        {letter.closesAt && letter.status === "open" ? <p className="muted">Signing closes on {day(letter.closesAt)}.</p> : null}
+      </section>
+
+      <div className="letter-body" dangerouslySetInnerHTML={{ __html: letter.bodyHtml }} />
+
+      {letter.demands.length > 0 ? (
+        <section aria-labelledby="demands-heading">
+          <h2 id="demands-heading">Our demands</h2>
+          <ol className="demands">
+            {letter.demands.map((d, i) => (
+              <li key={i}>
+                <span className="kind">{DEMAND_KIND_LABELS[d.kind]}</span> {d.text}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+
+      {signForm}
+
+      <section aria-labelledby="delivery-heading">
+        <h2 id="delivery-heading">Delivery and response</h2>
+        {letter.deliveredAt ? (
+          <p>
+            Delivered to {letter.deliveredTo} on {day(letter.deliveredAt)}.
+          </p>
+        ) : (
+          <p className="muted">Not delivered yet.</p>
+        )}
+        {letter.responseText ? (
+          <blockquote className="response">
+            <p>{letter.responseText}</p>
+            {letter.responseAt ? <footer>Response received {day(letter.responseAt)}</footer> : null}
+          </blockquote>
+        ) : letter.deliveredAt ? (
+          <p className="muted">No response recorded yet.</p>
+        ) : null}
+      </section>
+
+      {letter.updates.length > 0 ? (
+        <section aria-labelledby="updates-heading">
+          <h2 id="updates-heading">Updates</h2>
+          {letter.updates.map((u, i) => (
+            <article key={i} className="update">
+              <h3>
+                <time dateTime={u.createdAt}>{day(u.createdAt)}</time>
+              </h3>
+              <div dangerouslySetInnerHTML={{ __html: u.html }} />
+            </article>
+          ))}
+        </section>
+      ) : null}
+
+      <section aria-labelledby="growth-heading">
+        <h2 id="growth-heading">Growth</h2>
+        <GrowthChart points={letter.growth} />
+      </section>
+
+      <section aria-labelledby="signers-heading">
+        <h2 id="signers-heading">Who signed</h2>
+        {letter.namesHidden ? (
+          <p>
+            For everyone's safety, names are revealed once {letter.namesHidden.threshold} people have signed by name.
+            So far: {letter.counts.public} named, {letter.counts.anonymous} anonymous.
+          </p>
+        ) : (
+          <>
+            {letter.signers.length > 0 ? (
+              <ul className="signers">
+                {letter.signers.map((s, i) => (
+                  <li key={i}>
+                    <span className="signer-name">{s.name}</span>
+                    {s.jobTitle ? <span className="muted">, {s.jobTitle}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">No named signatures yet.</p>
+            )}
+            <nav className="pager" aria-label="Signer pages">
+              {letter.page > 1 ? <Link to={`?page=${letter.page - 1}`}>Previous signers</Link> : null}
+              {letter.hasNextPage ? <Link to={`?page=${letter.page + 1}`}>More signers</Link> : null}
+            </nav>
+            {letter.counts.anonymous > 0 ? (
+              <p>and {letter.counts.anonymous.toLocaleString("en")} others signed anonymously.</p>
+            ) : null}
+          </>
+        )}
+        <DomainBreakdown byDomain={letter.counts.byDomain} />
+      </section>
+    </article>
+  );
+}
+
+function DomainBreakdown({ byDomain }: { byDomain: Record<string, number> }) {
+  const rows = Object.entries(byDomain);
+  if (rows.length === 0) return <p className="muted">Per-domain figures appear for groups of 5 or more.</p>;
+  return (
+    <table className="domains">
+      <caption>Verified signatures by email domain (groups under 5 are not shown)</caption>
+      <thead>
+        <tr>
+          <th scope="col">Domain</th>
+          <th scope="col">Signatures</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([domain, n]) => (
+          <tr key={domain}>
+            <td>{domain}</td>
+            <td>{n.toLocaleString("en")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,54 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
+
+/** 256 bits from the CSPRNG, URL-safe. Only its SHA-256 is ever stored. */
+export function newToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+export function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+export function hmac(key: Buffer, value: string): string {
+  return createHmac("sha256", key).update(value).digest("hex");
+}
+
+export interface Keys {
+  /** Signature de-duplication: HMAC(letter id + canonical address). */
+  signerHash: Buffer;
+  /** Organizer account lookup by address. */
+  organizerHash: Buffer;
+  /** Client IPs for rate limits and abuse signals: hashed, never stored raw. */
+  ipHash: Buffer;
+  /** AES-256-GCM for addresses waiting in the outbox and organizer addresses. */
+  encryption: Buffer;
+}
+
+/** One secret, several independent keys: a leak of one derived key does not expose the others. */
+export function deriveKeys(emailHashSecret: string): Keys {
+  const derive = (secret: string, purpose: string) =>
+    Buffer.from(hkdfSync("sha256", secret, "undersigned", purpose, 32));
+  return {
+    signerHash: derive(emailHashSecret, "signer-hash"),
+    organizerHash: derive(emailHashSecret, "organizer-hash"),
+    ipHash: derive(emailHashSecret, "ip-hash"),
+    encryption: derive(emailHashSecret, "encryption"),
+  };
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export function encrypt(key: Buffer, plaintext: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+export function decrypt(key: Buffer, sealed: Uint8Array): string {
+  const buf = Buffer.from(sealed);
+  const decipher = createDecipheriv("aes-256-gcm", key, buf.subarray(0, IV_BYTES));
+  decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return Buffer.concat([decipher.update(buf.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import type SMTPTransport from "nodemailer/lib/smtp-transport";
+import type { EmailContent } from "../emails/index";
+import { oneLine } from "../emails/layout";
+
+/** The only door to nodemailer: SMTP when SMTP_URL is set, otherwise one .eml file per message. */
+export interface Mailer {
+  send(to: string, content: EmailContent): Promise<void>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  smtpUrl: string | null;
+  mailDir: string;
+  from: string;
+}
+
+export function createMailer({ smtpUrl, mailDir, from }: MailerOptions): Mailer {
+  const message = (to: string, content: EmailContent) => ({
+    from: oneLine(from),
+    to: oneLine(to),
+    subject: oneLine(content.subject),
+    text: content.text,
+    html: content.html,
+  });
+
+  if (smtpUrl) {
+    const transport = nodemailer.createTransport({
+      url: smtpUrl,
+      // Bounded waits: a hung SMTP server must turn into a retry, not a stuck worker.
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    } as SMTPTransport.Options);
+    return {
+      async send(to, content) {
+        await transport.sendMail(message(to, content));
+      },
+      close: () => transport.close(),
+    };
+  }
+
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  return {
+    async send(to, content) {
+      const info = await transport.sendMail(message(to, content));
+      await mkdir(mailDir, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(4).toString("hex")}.eml`;
+      // Write then rename, so a reader never sees half a message.
+      const tmp = path.join(mailDir, `.${name}.tmp`);
+      await writeFile(tmp, info.message as Buffer);
+      await rename(tmp, path.join(mailDir, name));
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import type { ConnectionOptions } from "../db/connection";
+
+// Empty strings in the environment mean "unset" (a blank line in a .env file should not win).
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const onOff = z.enum(["on", "off"]).default("on");
+
+const EnvSchema = z.object({
+  NODE_ENV: optional(z.enum(["development", "production", "test"])),
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")),
+  DATA_DIR: optional(z.string()),
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")),
+  MAIL_FROM: optional(z.string()),
+  MAIL_DIR: optional(z.string()),
+  APP_URL: optional(z.url({ protocol: /^https?$/ })),
+  // Secrets: long enough to be keys, not passwords someone typed.
+  SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  EMAIL_HASH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  WORKER: optional(onOff),
+  RATE_LIMITS: optional(onOff),
+  DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
+});
+
+export interface Config {
+  production: boolean;
+  database: ConnectionOptions;
+  dataDir: string;
+  smtpUrl: string | null;
+  mailFrom: string;
+  mailDir: string;
+  /** The only origin used in links we send; never derived from a request. */
+  appUrl: string;
+  secureCookies: boolean;
+  sessionSecret: string;
+  emailHashSecret: string;
+  port: number;
+  workerEnabled: boolean;
+  rateLimitsEnabled: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once, failing with a message that names the variable at fault. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const dataDir = path.resolve(e.DATA_DIR ?? "./data");
+  const port = e.PORT ?? 3000;
+  const appUrl = new URL(e.APP_URL ?? `http://localhost:${port}`).origin;
+
+  const secrets = production
+    ? {
+        sessionSecret: requireSecret("SESSION_SECRET", e.SESSION_SECRET),
+        emailHashSecret: requireSecret("EMAIL_HASH_SECRET", e.EMAIL_HASH_SECRET),
+      }
+    : developmentSecrets(dataDir, e.SESSION_SECRET, e.EMAIL_HASH_SECRET);
+
+  return {
+    production,
+    database: {
+      databaseUrl: e.DATABASE_URL,
+      pgliteDir: path.join(dataDir, "pglite"),
+      poolSize: e.DATABASE_POOL_SIZE,
+    },
+    dataDir,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? "Undersigned <no-reply@undersigned.invalid>",
+    mailDir: path.resolve(e.MAIL_DIR ?? path.join(dataDir, "mail")),
+    appUrl,
+    secureCookies: appUrl.startsWith("https:"),
+    ...secrets,
+    port,
+    workerEnabled: (e.WORKER ?? "on") === "on",
+    rateLimitsEnabled: (e.RATE_LIMITS ?? "on") === "on",
+  };
+}
+
+function requireSecret(name: string, value: string | undefined): string {
+  if (!value) {
+    throw new ConfigError(
+      `${name} is required when NODE_ENV=production. Set it to a random value of at least 32 characters, e.g. \`openssl rand -hex 32\`.`,
+    );
+  }
+  return value;
+}
+
+/** Development: generate the secrets once and keep them beside the embedded database. */
+function developmentSecrets(dataDir: string, session?: string, emailHash?: string) {
+  const file = path.join(dataDir, "secrets.json");
+  let stored: { sessionSecret?: string; emailHashSecret?: string } = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, "utf8"));
+  if (!stored.sessionSecret || !stored.emailHashSecret) {
+    stored = {
+      sessionSecret: stored.sessionSecret ?? randomBytes(32).toString("hex"),
+      emailHashSecret: stored.emailHashSecret ?? randomBytes(32).toString("hex"),
+    };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
+  return {
+    sessionSecret: session ?? stored.sessionSecret!,
+    emailHashSecret: emailHash ?? stored.emailHashSecret!,
+  };
+}
+
+/** For process entry points: a bad environment ends the start with its message, not a stack trace. */
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { json } from "@remix-run/node";
+
+/** Public reads: a CDN may keep them a few seconds and serve stale while it refreshes. */
+export const PUBLIC_CACHE = "public, max-age=5, s-maxage=5, stale-while-revalidate=30";
+/** Anything per-visitor or carrying a token. */
+export const NO_STORE = "no-store";
+
+export function badRequest<T>(data: T) {
+  return json(data, { status: 400, headers: { "Cache-Control": NO_STORE } });
+}
+
+export function notFound(message?: string): Response {
+  return new Response(message ?? "", { status: 404, headers: { "Cache-Control": NO_STORE } });
+}
+
+export function tooManyRequests(retryAfterSeconds: number): Response {
+  return new Response(
+    `Too many attempts from here. Please wait ${retryAfterSeconds} seconds and try again; nothing was recorded.`,
+    { status: 429, headers: { "Retry-After": String(retryAfterSeconds), "Cache-Control": NO_STORE } },
+  );
+}
+
+/**
+ * Reads a form body defensively: a malformed or non-form body is a 400, never a 500.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+    throw new Response("Expected a form submission.", { status: 415, headers: { "Cache-Control": NO_STORE } });
+  }
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response("The form data could not be read.", { status: 400, headers: { "Cache-Control": NO_STORE } });
+  }
+}

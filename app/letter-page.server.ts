@@ -1,0 +1,59 @@
+import type { AppLoadContext } from "@remix-run/node";
+import type { LetterViewData } from "./components/letter-view";
+import { renderMarkdown } from "./markdown.server";
+import { listNamedSigners } from "./models/counts.server";
+import { cachedCounts, cachedGrowth, type PublicLetter } from "./models/letter.server";
+
+export const SIGNERS_PER_PAGE = 50;
+
+/** Whether named signers may be shown: only once the reveal threshold (if any) is reached. */
+export function namesRevealed(threshold: number | null, publicCount: number): boolean {
+  return !threshold || publicCount >= threshold;
+}
+
+/** Everything the public letter page shows, from cached counts and one page of named signers. */
+export async function loadLetterPage(
+  { db, cache }: Pick<AppLoadContext, "db" | "cache">,
+  letter: Omit<PublicLetter, "status"> & { status: string },
+  page: number,
+): Promise<LetterViewData> {
+  const [counts, growth] = await Promise.all([
+    cachedCounts(db, cache, letter.id),
+    cachedGrowth(db, cache, letter.id, letter.publishedAt),
+  ]);
+  const revealed = namesRevealed(letter.revealThreshold, counts.public);
+  const signers = revealed
+    ? await cache.get(`signers:${letter.id}:${page}`, () =>
+        listNamedSigners(db, letter.id, (page - 1) * SIGNERS_PER_PAGE, SIGNERS_PER_PAGE + 1),
+      )
+    : [];
+  return {
+    slug: letter.slug,
+    status: letter.status,
+    title: letter.title,
+    addressee: letter.addressee,
+    organization: letter.organization,
+    bodyHtml: renderMarkdown(letter.body),
+    goal: letter.goal,
+    closesAt: letter.closesAt,
+    deliveredAt: letter.deliveredAt,
+    deliveredTo: letter.deliveredTo,
+    responseText: letter.responseText,
+    responseAt: letter.responseAt,
+    demands: letter.demands,
+    updates: letter.updates.map((u) => ({ html: renderMarkdown(u.body), createdAt: u.createdAt })),
+    counts,
+    growth,
+    signers: signers.slice(0, SIGNERS_PER_PAGE),
+    namesHidden: revealed ? null : { threshold: letter.revealThreshold! },
+    page,
+    hasNextPage: signers.length > SIGNERS_PER_PAGE,
+  };
+}
+
+/** `?page=` as a positive integer, anything else is page 1. */
+export function pageParam(request: Request): number {
+  const raw = new URL(request.url).searchParams.get("page");
+  const n = raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
+  return Math.max(1, n);
+}

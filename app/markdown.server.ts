@@ -1,0 +1,18 @@
+import MarkdownIt from "markdown-it";
+
+// html: false escapes any raw HTML in the source; markdown-it's validateLink already refuses
+// javascript:, vbscript:, file: and data: (but images) URLs. Images stay off: no remote loads.
+const md = new MarkdownIt({ html: false, linkify: true, typographer: true }).disable(["image"]);
+
+const defaultLinkOpen =
+  md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+
+md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  tokens[idx]!.attrSet("rel", "nofollow noopener noreferrer");
+  return defaultLinkOpen(tokens, idx, options, env, self);
+};
+
+/** Letter bodies and updates: Markdown in, safe HTML out. */
+export function renderMarkdown(source: string): string {
+  return md.render(source);
+}

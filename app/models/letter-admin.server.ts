@@ -1,0 +1,167 @@
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import type { DB } from "../../db/connection";
+import type { DemandKind, LetterVersionContent } from "../../db/schema";
+import type { LetterDraftInput } from "../validation";
+
+export interface DemandInput {
+  kind: DemandKind;
+  text: string;
+}
+
+const RESERVED_SLUGS = new Set(["new"]);
+
+/** Readable slugs from the title (`cancel-the-contract`), made unique with a counter. */
+export function slugify(title: string): string {
+  const base = title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .replace(/-+$/, "");
+  return base || "letter";
+}
+
+async function uniqueSlug(db: DB, title: string): Promise<string> {
+  const base = slugify(title);
+  const taken = new Set(
+    (await db.selectFrom("letters").select("slug").where("slug", "like", `${base}%`).execute()).map((r) => r.slug),
+  );
+  if (!taken.has(base) && !RESERVED_SLUGS.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+const draftColumns = (input: LetterDraftInput) => ({
+  title: input.title,
+  addressee: input.addressee,
+  organization: input.organization,
+  body: input.body,
+  allowed_domains: sql<string[]>`${input.domains}::text[]`,
+  listed: input.listed,
+  goal: input.goal,
+  reveal_threshold: input.revealThreshold,
+  closes_at: input.closesAt,
+  ask_job_title: input.askJobTitle,
+});
+
+export async function createLetter(db: DB, organizerId: string, input: LetterDraftInput, demands: DemandInput[]) {
+  return db.transaction().execute(async (trx) => {
+    const letter = await trx
+      .insertInto("letters")
+      .values({ slug: await uniqueSlug(trx, input.title), ...draftColumns(input) })
+      .returning(["id", "slug"])
+      .executeTakeFirstOrThrow();
+    await trx.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: organizerId }).execute();
+    await replaceDemands(trx, letter.id, demands);
+    return letter;
+  });
+}
+
+/** Drafts only: the WHERE clause is what makes published text impossible to change. */
+export async function updateDraft(db: DB, letterId: string, input: LetterDraftInput, demands: DemandInput[]): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable("letters")
+      .set({ ...draftColumns(input), updated_at: new Date() })
+      .where("id", "=", letterId)
+      .where("status", "=", "draft")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await replaceDemands(trx, letterId, demands);
+    return true;
+  });
+}
+
+/** After publishing, only what does not touch the frozen text may change: listing, goal, closing date, threshold. */
+export async function updatePublishedSettings(
+  db: DB,
+  letterId: string,
+  settings: Pick<LetterDraftInput, "listed" | "goal" | "closesAt" | "revealThreshold">,
+): Promise<void> {
+  await db
+    .updateTable("letters")
+    .set({
+      listed: settings.listed,
+      goal: settings.goal,
+      closes_at: settings.closesAt,
+      reveal_threshold: settings.revealThreshold,
+      updated_at: new Date(),
+    })
+    .where("id", "=", letterId)
+    .where("status", "<>", "draft")
+    .execute();
+}
+
+async function replaceDemands(trx: DB, letterId: string, demands: DemandInput[]) {
+  await trx.deleteFrom("demands").where("letter_id", "=", letterId).execute();
+  if (demands.length === 0) return;
+  await trx
+    .insertInto("demands")
+    .values(demands.map((d, i) => ({ letter_id: letterId, position: i + 1, kind: d.kind, text: d.text })))
+    .execute();
+}
+
+export function versionHash(content: LetterVersionContent): string {
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex");
+}
+
+export type PublishResult = { ok: true; versionHash: string } | { ok: false; reason: "not-draft" | "no-demands" };
+
+/** Freezes title, addressee, body and demands; every signature from now on records this version. */
+export async function publishLetter(db: DB, letterId: string): Promise<PublishResult> {
+  const run = async (trx: DB): Promise<PublishResult> => {
+    const letter = await trx.selectFrom("letters").selectAll().where("id", "=", letterId).forUpdate().executeTakeFirst();
+    if (!letter || letter.status !== "draft") return { ok: false, reason: "not-draft" };
+    const demands = await trx.selectFrom("demands").select(["kind", "text"]).where("letter_id", "=", letterId).orderBy("position").execute();
+    if (demands.length === 0) return { ok: false, reason: "no-demands" };
+    const content: LetterVersionContent = { title: letter.title, addressee: letter.addressee, body: letter.body, demands };
+    const hash = versionHash(content);
+    await trx
+      .insertInto("letter_versions")
+      .values({ letter_id: letterId, version_hash: hash, content: JSON.stringify(content) })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await trx
+      .updateTable("letters")
+      .set({ status: "open", version_hash: hash, published_at: new Date(), updated_at: new Date() })
+      .where("id", "=", letterId)
+      .execute();
+    return { ok: true, versionHash: hash };
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+export async function closeLetter(db: DB, letterId: string): Promise<boolean> {
+  const result = await db
+    .updateTable("letters")
+    .set({ status: "closed", closed_at: new Date(), updated_at: new Date() })
+    .where("id", "=", letterId)
+    .where("status", "=", "open")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function postUpdate(db: DB, letterId: string, body: string): Promise<void> {
+  await db.insertInto("letter_updates").values({ letter_id: letterId, body }).execute();
+  await db.updateTable("letters").set({ updated_at: new Date() }).where("id", "=", letterId).execute();
+}
+
+export async function recordDelivery(db: DB, letterId: string, to: string, at: Date): Promise<void> {
+  await db
+    .updateTable("letters")
+    .set({ delivered_to: to, delivered_at: at, updated_at: new Date() })
+    .where("id", "=", letterId)
+    .where("status", "<>", "draft")
+    .execute();
+}
+
+export async function recordResponse(db: DB, letterId: string, text: string, at: Date): Promise<void> {
+  await db
+    .updateTable("letters")
+    .set({ response_text: text, response_at: at, updated_at: new Date() })
+    .where("id", "=", letterId)
+    .where("status", "<>", "draft")
+    .execute();
+}

@@ -1,0 +1,85 @@
+import { sql } from "kysely";
+import type { DB } from "../../db/connection";
+import type { OutboxRow } from "../../db/schema";
+import type { EmailKind, EmailProps } from "../../emails/index";
+import { decrypt, encrypt } from "../crypto.server";
+
+export const MAX_ATTEMPTS = 8;
+/** A claimed row is invisible to other workers for this long; a crashed worker's rows come back after it. */
+export const LEASE_SECONDS = 120;
+
+export interface OutboxPayload<K extends EmailKind = EmailKind> {
+  to: string;
+  props: EmailProps[K];
+}
+
+/** Seals recipient and props together: the address (and any token in a link) is at rest only encrypted. */
+export function sealPayload<K extends EmailKind>(key: Buffer, to: string, props: EmailProps[K]): Buffer {
+  return encrypt(key, JSON.stringify({ to, props }));
+}
+
+export function openPayload(key: Buffer, sealed: Uint8Array): OutboxPayload {
+  return JSON.parse(decrypt(key, sealed));
+}
+
+/** Call with the transaction of the change that causes the mail, so both commit or neither does. */
+export async function enqueueEmail<K extends EmailKind>(
+  trx: DB,
+  key: Buffer,
+  kind: K,
+  to: string,
+  props: EmailProps[K],
+): Promise<void> {
+  await trx.insertInto("email_outbox").values({ kind, payload: sealPayload(key, to, props) }).execute();
+}
+
+/** Claims due rows; SKIP LOCKED lets several workers share the queue without taking the same row. */
+export async function claimDueEmails(db: DB, limit: number): Promise<OutboxRow[]> {
+  const result = await sql<OutboxRow>`
+    UPDATE email_outbox
+       SET attempts = attempts + 1,
+           next_attempt_at = now() + make_interval(secs => ${LEASE_SECONDS})
+     WHERE id IN (
+       SELECT id FROM email_outbox
+        WHERE status = 'pending' AND next_attempt_at <= now()
+        ORDER BY next_attempt_at, id
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+    RETURNING *`.execute(db);
+  return result.rows;
+}
+
+/** The transport accepted it: erase the sealed address and token. */
+export async function markEmailSent(db: DB, row: OutboxRow): Promise<void> {
+  await db
+    .updateTable("email_outbox")
+    .set({ status: "sent", payload: null, sent_at: new Date(), last_error: null })
+    .where("id", "=", row.id)
+    .where("attempts", "=", row.attempts)
+    .execute();
+}
+
+/** Exponential backoff with jitter for transient failures; give up (and erase) after MAX_ATTEMPTS or a permanent one. */
+export async function markEmailFailed(db: DB, row: OutboxRow, error: string, permanent: boolean): Promise<void> {
+  const giveUp = permanent || row.attempts >= MAX_ATTEMPTS;
+  const delaySeconds = Math.min(5 * 2 ** (row.attempts - 1), 3600) * (0.8 + Math.random() * 0.4);
+  await db
+    .updateTable("email_outbox")
+    .set(
+      giveUp
+        ? { status: "failed", payload: null, last_error: error.slice(0, 500) }
+        : { next_attempt_at: new Date(Date.now() + delaySeconds * 1000), last_error: error.slice(0, 500) },
+    )
+    .where("id", "=", row.id)
+    .where("attempts", "=", row.attempts)
+    .execute();
+}
+
+/** Sent and failed rows hold nothing secret, but nothing needs them after a week either. */
+export async function deleteOldEmails(db: DB, olderThanDays = 7): Promise<void> {
+  await db
+    .deleteFrom("email_outbox")
+    .where("status", "in", ["sent", "failed"])
+    .where("created_at", "<", new Date(Date.now() - olderThanDays * 86_400_000))
+    .execute();
+}

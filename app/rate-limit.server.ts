@@ -1,0 +1,85 @@
+import type pg from "pg";
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
+
+/**
+ * Limits, in points per window. Many employees share one office IP (NAT), so the per-IP limit is
+ * generous: a whole floor signing in ten minutes is the success case. The per-address limit is the
+ * tight one. The per-letter limit only stops floods; it is sharded so it never becomes one hot row.
+ */
+export const LIMITS = {
+  signPerIp: { points: 300, duration: 600 },
+  signPerAddress: { points: 6, duration: 3600 },
+  signPerLetter: { points: 12_000, duration: 60 },
+  loginPerIp: { points: 30, duration: 600 },
+  loginPerAddress: { points: 5, duration: 900 },
+} as const;
+const LETTER_SHARDS = 8;
+
+export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+export interface RateLimits {
+  enabled: boolean;
+  sign(ipHash: string, addressHash: string, letterId: string): Promise<Verdict>;
+  login(ipHash: string, addressHash: string): Promise<Verdict>;
+}
+
+/** PostgreSQL store when there is a pool (so limits hold across processes); memory on PGlite (one process). */
+export function createRateLimits(pool: pg.Pool | null, enabled: boolean): RateLimits {
+  const make = (keyPrefix: string, { points, duration }: { points: number; duration: number }): RateLimiterAbstract =>
+    pool
+      ? new RateLimiterPostgres({
+          storeClient: pool,
+          storeType: "pool",
+          tableName: "rate_limits",
+          tableCreated: true,
+          clearExpiredByTimeout: false,
+          keyPrefix,
+          points,
+          duration,
+        })
+      : new RateLimiterMemory({ keyPrefix, points, duration });
+
+  const signIp = make("sign-ip", LIMITS.signPerIp);
+  const signAddress = make("sign-address", LIMITS.signPerAddress);
+  const signLetter = make("sign-letter", {
+    points: Math.ceil(LIMITS.signPerLetter.points / LETTER_SHARDS),
+    duration: LIMITS.signPerLetter.duration,
+  });
+  const loginIp = make("login-ip", LIMITS.loginPerIp);
+  const loginAddress = make("login-address", LIMITS.loginPerAddress);
+
+  const consumeAll = async (steps: [RateLimiterAbstract, string][]): Promise<Verdict> => {
+    if (!enabled) return { ok: true };
+    for (const [limiter, key] of steps) {
+      try {
+        await limiter.consume(key);
+      } catch (error) {
+        if (error instanceof RateLimiterRes) {
+          return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+        }
+        throw error;
+      }
+    }
+    return { ok: true };
+  };
+
+  return {
+    enabled,
+    sign: (ipHash, addressHash, letterId) =>
+      consumeAll([
+        [signIp, ipHash],
+        [signAddress, addressHash],
+        [signLetter, `${letterId}:${Math.floor(Math.random() * LETTER_SHARDS)}`],
+      ]),
+    login: (ipHash, addressHash) =>
+      consumeAll([
+        [loginIp, ipHash],
+        [loginAddress, addressHash],
+      ]),
+  };
+}

@@ -1,0 +1,59 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Progress } from "../components/letter-view";
+import { PUBLIC_CACHE } from "../http.server";
+import { listPublicLetters } from "../models/letter.server";
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const letters = await context.cache.get("home", () => listPublicLetters(context.db, context.cache));
+  return json({ letters }, { headers: { "Cache-Control": PUBLIC_CACHE } });
+}
+
+export const headers = ({ loaderHeaders }: { loaderHeaders: Headers }) => ({
+  "Cache-Control": loaderHeaders.get("Cache-Control") ?? "no-store",
+});
+
+export const meta: MetaFunction = () => [
+  { title: "Undersigned · open letters from employees" },
+  { name: "description", content: "Open letters from employees to their employers, each signature verified by work email." },
+];
+
+export default function Home() {
+  const { letters } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <section className="intro">
+        <h1>Open letters from the people who do the work</h1>
+        <p>
+          Every signature is verified through a work email address, then the address is forgotten. Signers choose to be
+          named or counted anonymously.
+        </p>
+      </section>
+      <section aria-labelledby="letters-heading">
+        <h2 id="letters-heading">Letters</h2>
+        {letters.length === 0 ? (
+          <p className="muted">No letters are published yet.</p>
+        ) : (
+          <ul className="letter-list">
+            {letters.map((l) => (
+              <li key={l.slug} className="letter-card">
+                <p className="eyebrow">
+                  {l.organization} ·{" "}
+                  <span className={`status status-${l.status}`}>{l.status === "open" ? "Open" : "Closed"}</span>
+                </p>
+                <h3>
+                  <Link to={`/letters/${l.slug}`}>{l.title}</Link>
+                </h3>
+                <p>
+                  <strong>{l.verified.toLocaleString("en")}</strong> verified signatures
+                  {l.status === "closed" ? " (final)" : ""}
+                </p>
+                <Progress verified={l.verified} goal={l.goal} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

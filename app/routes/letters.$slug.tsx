@@ -1,0 +1,113 @@
+import {
+  json,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { LetterView } from "../components/letter-view";
+import { SignForm } from "../components/sign-form";
+import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests } from "../http.server";
+import { loadLetterPage, pageParam } from "../letter-page.server";
+import { cachedPublicLetter } from "../models/letter.server";
+import { signerHash, submitSignature } from "../models/signature.server";
+import { fieldErrors, formFields, signatureSchema } from "../validation";
+
+const SIGN_FIELDS = ["name", "email", "title", "visibility"] as const;
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");
+  if (!letter) throw notFound();
+  const page = await loadLetterPage(context, letter, pageParam(request));
+  return json(
+    {
+      letter: page,
+      allowedDomains: letter.allowedDomains,
+      askJobTitle: letter.askJobTitle,
+      canonical: `${context.config.appUrl}/letters/${letter.slug}`,
+    },
+    { headers: { "Cache-Control": PUBLIC_CACHE } },
+  );
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");
+  if (!letter) throw notFound();
+  if (letter.status !== "open") {
+    throw new Response("This letter is closed: it no longer takes signatures.", { status: 409, headers: { "Cache-Control": NO_STORE } });
+  }
+  const values = formFields(await readForm(request), SIGN_FIELDS);
+  const parsed = signatureSchema(letter.allowedDomains).safeParse(values);
+  if (!parsed.success) {
+    return badRequest({ errors: fieldErrors(parsed.error), values: { ...values, email: values.email } });
+  }
+  const verdict = await context.limits.sign(context.ipHash, signerHash(context.keys, letter.id, parsed.data.email), letter.id);
+  if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
+  await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, context.ipHash);
+  // The same answer for a new, pending or confirmed address: only the mail differs.
+  return redirect(`/letters/${letter.slug}/check-inbox`, { status: 303, headers: { "Cache-Control": NO_STORE } });
+}
+
+export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders, errorHeaders }) => {
+  if (errorHeaders?.get("Cache-Control")) return { "Cache-Control": errorHeaders.get("Cache-Control")! };
+  if (actionHeaders.get("Cache-Control")) return { "Cache-Control": NO_STORE };
+  return { "Cache-Control": loaderHeaders.get("Cache-Control") ?? NO_STORE };
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Letter not found · Undersigned" }];
+  const { letter, canonical } = data;
+  const description = `${letter.counts.verified} verified signatures. An open letter from employees of ${letter.organization}.`;
+  return [
+    { title: `${letter.title} · Undersigned` },
+    { name: "description", content: description },
+    { tagName: "link", rel: "canonical", href: canonical },
+    { property: "og:type", content: "article" },
+    { property: "og:title", content: letter.title },
+    { property: "og:description", content: description },
+    { property: "og:url", content: canonical },
+    { property: "og:site_name", content: "Undersigned" },
+    { name: "twitter:card", content: "summary" },
+    { name: "twitter:title", content: letter.title },
+    { name: "twitter:description", content: description },
+  ];
+};
+
+/** With JavaScript, the count follows the JSON endpoint every few seconds. */
+function useLiveCount(slug: string, initial: number): number {
+  const [count, setCount] = useState(initial);
+  useEffect(() => setCount(initial), [initial]);
+  useEffect(() => {
+    const timer = setInterval(async () => {
+      try {
+        const response = await fetch(`/api/letters/${encodeURIComponent(slug)}`);
+        if (response.ok) setCount((await response.json()).signatures.verified);
+      } catch {
+        // Offline for a moment: keep the last count.
+      }
+    }, 5_000);
+    return () => clearInterval(timer);
+  }, [slug]);
+  return count;
+}
+
+export default function LetterPage() {
+  const { letter, allowedDomains, askJobTitle } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const verified = useLiveCount(letter.slug, letter.counts.verified);
+  const signForm =
+    letter.status === "open" ? (
+      <SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} errors={actionData?.errors} values={actionData?.values} />
+    ) : (
+      <p className="notice">This letter is closed and no longer takes signatures. The count above is final.</p>
+    );
+  return <LetterView letter={letter} verified={verified} signForm={signForm} />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,95 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { NO_STORE } from "../http.server";
+import { cachedCounts } from "../models/letter.server";
+import { confirmSignature, findByConfirmToken } from "../models/signature.server";
+import { noStoreHeaders, requireUsableToken } from "../token-page.server";
+
+// GET and HEAD only show a button: mail scanners open every link, and must not confirm anything.
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const found = requireUsableToken(await findByConfirmToken(context.db, params.token ?? ""), "confirm");
+  return json({ title: found.letter.title, slug: found.letter.slug, status: found.status, letterOpen: found.letter.status === "open" }, { headers: noStoreHeaders() });
+}
+
+export async function action({ params, context }: ActionFunctionArgs) {
+  const token = params.token ?? "";
+  const found = requireUsableToken(await findByConfirmToken(context.db, token), "confirm");
+  if (found.letter.status !== "open" && found.status === "pending") {
+    throw new Response("This letter closed before your signature was confirmed, so it can no longer be added.", {
+      status: 409,
+      headers: { "Cache-Control": NO_STORE },
+    });
+  }
+  await confirmSignature(context.db, token);
+  const after = await findByConfirmToken(context.db, token);
+  // The signer should see their own signature counted, not a second-old figure.
+  context.cache.invalidate(`counts:${found.letter.id}`);
+  const counts = await cachedCounts(context.db, context.cache, found.letter.id);
+  return json(
+    {
+      confirmed: after?.status === "confirmed",
+      status: after?.status ?? found.status,
+      visibility: found.visibility,
+      verified: counts.verified,
+      shareUrl: `${context.config.appUrl}/letters/${found.letter.slug}`,
+    },
+    { headers: noStoreHeaders() },
+  );
+}
+
+export const headers = noStoreHeaders;
+
+export const meta: MetaFunction = () => [{ title: "Confirm your signature · Undersigned" }, { name: "robots", content: "noindex" }];
+
+export default function Verify() {
+  const { title, slug, status } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  if (result) {
+    return (
+      <section className="narrow" aria-labelledby="done-heading">
+        <h1 id="done-heading">{result.confirmed ? "Your signature is confirmed" : "Nothing to confirm"}</h1>
+        {result.confirmed ? (
+          <>
+            <p>
+              <strong>{title}</strong> now has <strong data-testid="verified-count">{result.verified.toLocaleString("en")}</strong>{" "}
+              verified signatures.
+            </p>
+            <p>
+              {result.visibility === "public"
+                ? "You chose to be named: your name (and job title) appear with the letter."
+                : "You chose to sign anonymously: you are counted, and your name was never kept."}
+            </p>
+            <p>
+              Share the letter: <a href={result.shareUrl}>{result.shareUrl}</a>
+            </p>
+            <p className="muted">Changed your mind? The message you received also holds a link to withdraw, at any time.</p>
+          </>
+        ) : (
+          <p>This signature was {result.status === "withdrawn" ? "withdrawn" : "not pending"}, so nothing changed.</p>
+        )}
+      </section>
+    );
+  }
+  return (
+    <section className="narrow" aria-labelledby="confirm-heading">
+      <h1 id="confirm-heading">Confirm your signature</h1>
+      <p>
+        You are about to add your signature to <strong>{title}</strong>.
+      </p>
+      {status === "confirmed" ? (
+        <p>This signature is already confirmed. Pressing the button again changes nothing.</p>
+      ) : null}
+      <Form method="post">
+        <button type="submit">Confirm my signature</button>
+      </Form>
+      <p>
+        <Link to={`/letters/${slug}`}>Read the letter first</Link>
+      </p>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,60 @@
+import { connect, type Connection, type DB } from "../db/connection";
+import { migrateToLatest } from "../db/migrate";
+import { deriveKeys, type Keys } from "./crypto.server";
+import { createMailer, type Mailer } from "./email.server";
+import type { Config } from "./env.server";
+import { createLogger, type Logger } from "./log.server";
+import { createRateLimits, type RateLimits } from "./rate-limit.server";
+import { TtlCache } from "./ttl-cache.server";
+
+/** Everything a request or a worker needs, built once per process and handed to Remix as load context. */
+export interface Services {
+  config: Config;
+  db: DB;
+  dbKind: Connection["kind"];
+  keys: Keys;
+  mailer: Mailer;
+  limits: RateLimits;
+  /** Public reads (letter by slug, counts) cached for about a second: a viral link hits memory, not the database. */
+  cache: TtlCache;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  connection?: Connection;
+  mailer?: Mailer;
+  log?: Logger;
+}
+
+export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+  const connection = overrides.connection ?? connect(config.database);
+  // The embedded database migrates itself; PostgreSQL is migrated by `npm run db:migrate` (a deploy step).
+  if (connection.kind === "pglite" && !overrides.connection) await migrateToLatest(connection.db);
+  const mailer =
+    overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom });
+  const limits = createRateLimits(connection.pool, config.rateLimitsEnabled);
+  return {
+    config,
+    db: connection.db,
+    dbKind: connection.kind,
+    keys: deriveKeys(config.emailHashSecret),
+    mailer,
+    limits,
+    cache: new TtlCache(),
+    log: overrides.log ?? createLogger(),
+    async close() {
+      mailer.close();
+      await connection.db.destroy();
+    },
+  };
+}
+
+declare module "@remix-run/node" {
+  interface AppLoadContext extends Services {
+    /** Per-request CSP nonce for Remix's inline scripts. */
+    nonce: string;
+    /** HMAC of the client IP: rate limits and abuse signals never see the raw address. */
+    ipHash: string;
+  }
+}

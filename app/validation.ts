@@ -1,0 +1,198 @@
+import { z } from "zod";
+
+// Shared by the browser and the server: the same rules, the same messages.
+
+export const DEMAND_KINDS = ["cancel_contract", "policy", "transparency", "other"] as const;
+export const DEMAND_KIND_LABELS: Record<(typeof DEMAND_KINDS)[number], string> = {
+  cancel_contract: "Cancel a contract",
+  policy: "Adopt a policy",
+  transparency: "Publish transparency",
+  other: "Other",
+};
+
+// Letters verify employees through their employer's mail: a free-mail domain proves nothing.
+export const FREE_MAIL_DOMAINS = new Set([
+  "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com",
+  "ymail.com", "aol.com", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "pm.me",
+  "gmx.com", "gmx.net", "gmx.de", "web.de", "mail.com", "yandex.com", "yandex.ru", "zoho.com",
+  "fastmail.com", "tutanota.com", "tuta.io", "qq.com", "163.com", "126.com", "mail.ru", "hey.com",
+]);
+
+// Control characters (C0, DEL, C1) and line/paragraph separators: a name is one printable line.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+const oneLine = (label: string, max: number) =>
+  z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(max, `${label} must be at most ${max} characters`)
+    .refine((v) => !CONTROL.test(v), `${label} must be a single line of text`);
+
+const optionalLine = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label} must be at most ${max} characters`)
+    .refine((v) => !CONTROL.test(v), `${label} must be a single line of text`)
+    .optional()
+    .transform((v) => (v ? v : null));
+
+/** A bare host name of at least two labels: `example.com`, not `gmail`, `@example.com` or `*.com`. */
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function normalizeDomain(value: string): string {
+  return value.trim().toLowerCase().replace(/\.$/, "");
+}
+
+export function domainError(domain: string): string | null {
+  if (!DOMAIN.test(domain)) return `"${domain}" is not a domain name (write it like example.com)`;
+  if (FREE_MAIL_DOMAINS.has(domain)) {
+    return `"${domain}" is a free-mail provider: anyone can get an address there, so it cannot prove employment`;
+  }
+  return null;
+}
+
+/** Equal to an allowed domain or a subdomain of one; `example.com.evil.test` and `evilexample.com` are not. */
+export function domainAllowed(domain: string, allowed: readonly string[]): boolean {
+  return allowed.some((d) => domain === d || domain.endsWith(`.${d}`));
+}
+
+/** Lower-case, `+tag` dropped: one person, one signature per letter. */
+export function canonicalEmail(email: string): string {
+  const [local, domain] = splitEmail(email.trim().toLowerCase());
+  return `${local.replace(/\+.*$/, "")}@${domain}`;
+}
+
+export function splitEmail(email: string): [string, string] {
+  const at = email.lastIndexOf("@");
+  return [email.slice(0, at), normalizeDomain(email.slice(at + 1))];
+}
+
+const EmailField = z
+  .string({ error: "Email is required" })
+  .trim()
+  .min(1, "Email is required")
+  .max(254, "Email must be at most 254 characters")
+  .pipe(z.email({ error: "Enter a valid email address, like name@example.com" }));
+
+export function signatureSchema(allowedDomains: readonly string[]) {
+  return z.object({
+    name: oneLine("Name", 100),
+    email: EmailField.refine(
+      (email) => domainAllowed(splitEmail(email.toLowerCase())[1], allowedDomains),
+      `Use your work address at ${allowedDomains.join(" or ")}`,
+    ),
+    title: optionalLine("Job title", 100),
+    visibility: z.enum(["public", "anonymous"], { error: "Choose whether your name is shown" }),
+  });
+}
+export type SignatureInput = z.infer<ReturnType<typeof signatureSchema>>;
+
+export const LoginSchema = z.object({ email: EmailField });
+
+export const DemandSchema = z.object({
+  kind: z.enum(DEMAND_KINDS, { error: "Choose a kind of demand" }),
+  text: z.string().trim().min(1, "A demand needs text").max(1000, "A demand must be at most 1000 characters"),
+});
+
+const optionalPositiveInt = (label: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 10_000_000) {
+        ctx.addIssue({ code: "custom", message: `${label} must be a whole number from 1 to 10,000,000` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+export const LetterDraftSchema = z.object({
+  title: oneLine("Title", 200),
+  addressee: optionalLine("Addressee", 200).transform((v) => v ?? ""),
+  organization: oneLine("Organization", 200),
+  body: z.string().max(20_000, "The letter must be at most 20,000 characters").default(""),
+  domains: z
+    .string()
+    .max(2_000, "Too many domains")
+    .transform((raw, ctx) => {
+      const domains = [...new Set(raw.split(/[\s,]+/).map(normalizeDomain).filter(Boolean))];
+      if (domains.length === 0) {
+        ctx.addIssue({ code: "custom", message: "Add at least one email domain, like example.com" });
+        return z.NEVER;
+      }
+      for (const d of domains) {
+        const error = domainError(d);
+        if (error) {
+          ctx.addIssue({ code: "custom", message: error });
+          return z.NEVER;
+        }
+      }
+      return domains;
+    }),
+  listed: z.enum(["listed", "unlisted"], { error: "Choose listed or unlisted" }).transform((v) => v === "listed"),
+  goal: optionalPositiveInt("Goal"),
+  revealThreshold: optionalPositiveInt("Reveal threshold"),
+  closesAt: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      const date = new Date(`${v}T23:59:59Z`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(date.getTime())) {
+        ctx.addIssue({ code: "custom", message: "Closing date must be a date like 2027-01-31" });
+        return z.NEVER;
+      }
+      return date;
+    }),
+  askJobTitle: z
+    .string()
+    .optional()
+    .transform((v) => v === "on"),
+});
+export type LetterDraftInput = z.infer<typeof LetterDraftSchema>;
+
+export const UpdateSchema = z.object({
+  body: z.string().trim().min(1, "An update needs text").max(5_000, "An update must be at most 5,000 characters"),
+});
+
+export const DeliverySchema = z.object({
+  deliveredTo: oneLine("Delivered to", 200),
+  deliveredAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter the date of delivery, like 2027-01-31"),
+});
+
+export const ResponseSchema = z.object({
+  responseText: z.string().trim().min(1, "Enter the response").max(5_000, "The response must be at most 5,000 characters"),
+  responseAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter the date of the response, like 2027-01-31"),
+});
+
+/** Field name → first message: what a form shows next to each field. */
+export type FieldErrors = Partial<Record<string, string>>;
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/**
+ * Reads only string fields from a form: a repeated field or a file becomes "", so a hostile
+ * body can never put an array or a Blob where a string is expected.
+ */
+export function formFields(form: FormData, names: readonly string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const name of names) {
+    const values = form.getAll(name);
+    if (values.length === 0) continue;
+    out[name] = values.length === 1 && typeof values[0] === "string" ? values[0] : "";
+  }
+  return out;
+}

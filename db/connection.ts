@@ -1,0 +1,110 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import {
+  Kysely,
+  PGliteDialect,
+  PostgresDialect,
+  type DatabaseConnection,
+  type Driver,
+  type Dialect,
+  type TransactionSettings,
+} from "kysely";
+import pg from "pg";
+import type { Database } from "./schema";
+
+// int8 ids and counts arrive as strings from pg; counts are small enough to be numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
+
+export type DB = Kysely<Database>;
+
+export interface ConnectionOptions {
+  databaseUrl?: string;
+  /** Folder of the embedded database; "memory://" keeps it in memory (tests). */
+  pgliteDir?: string;
+  poolSize?: number;
+}
+
+export interface Connection {
+  db: DB;
+  kind: "postgres" | "pglite";
+  /** The pg pool, for libraries that need a raw client (rate limiting); null on PGlite. */
+  pool: pg.Pool | null;
+}
+
+export function connect(options: ConnectionOptions): Connection {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // Fail fast when the database is gone, so requests answer 503 instead of hanging.
+      connectionTimeoutMillis: 3_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its server (a PostgreSQL restart) must not crash the process.
+    pool.on("error", () => {});
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: "postgres", pool };
+  }
+  const dir = options.pgliteDir ?? "./data/pglite";
+  if (!dir.startsWith("memory://")) {
+    // PGlite creates only the last folder of its path.
+    mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
+  }
+  const pglite = new PGlite(dir);
+  return { db: new Kysely<Database>({ dialect: new SerializedPGliteDialect(pglite) }), kind: "pglite", pool: null };
+}
+
+/**
+ * PGlite is one session. Kysely's PGlite driver hands the same connection to every caller, so a
+ * query from one request could run inside another request's open transaction. Queue callers so
+ * each holds the connection alone, as a pool of one would.
+ */
+class SerializedPGliteDialect extends PGliteDialect {
+  constructor(pglite: PGlite) {
+    super({ pglite });
+  }
+  override createDriver(): Driver {
+    return new SerializedDriver(super.createDriver());
+  }
+}
+
+class SerializedDriver implements Driver {
+  #inner: Driver;
+  #tail: Promise<void> = Promise.resolve();
+  #release: (() => void) | null = null;
+
+  constructor(inner: Driver) {
+    this.#inner = inner;
+  }
+  init() {
+    return this.#inner.init();
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const previous = this.#tail;
+    let release!: () => void;
+    this.#tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    this.#release = release;
+    return this.#inner.acquireConnection();
+  }
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.#inner.releaseConnection(connection);
+    const release = this.#release;
+    this.#release = null;
+    release?.();
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+    return this.#inner.beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection) {
+    return this.#inner.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection) {
+    return this.#inner.rollbackTransaction(connection);
+  }
+  destroy() {
+    return this.#inner.destroy();
+  }
+}
+
+export type { Dialect };

@@ -1,0 +1,109 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { hmac } from "../app/crypto.server";
+import type { Services } from "../app/services.server";
+import { withDatabaseOutageAs503 } from "./outage";
+import { routePatternMatcher } from "./route-pattern";
+
+/** Forms are small; anything bigger is not a form we serve. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(build: ServerBuild, services: Services): express.Express {
+  const { config } = services;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", process.env.TRUST_PROXY ? Number(process.env.TRUST_PROXY) || process.env.TRUST_PROXY : false);
+  const routeOf = routePatternMatcher(build);
+  const appOrigin = config.appUrl;
+
+  // One JSON line per request, by route pattern: never the URL (tokens live in paths) nor a query string.
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      services.log("info", {
+        event: "request",
+        method: req.method,
+        route: routeOf(req.path),
+        status: res.statusCode,
+        ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+      });
+    });
+    next();
+  });
+
+  app.use((_req, res, next) => {
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.nonce = nonce;
+    res.setHeader(
+      "Content-Security-Policy",
+      [
+        "default-src 'self'",
+        `script-src 'self' 'nonce-${nonce}'`,
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+      ].join("; "),
+    );
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    // Token pages must not leak their URL to anything they link to.
+    res.setHeader("Referrer-Policy", "no-referrer");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    if (config.secureCookies) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    next();
+  });
+
+  app.use((req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    // Cross-site writes are refused before anything else runs: the browser tells us where it came from.
+    const site = req.get("sec-fetch-site");
+    const origin = req.get("origin");
+    if ((site && site !== "same-origin" && site !== "none") || (origin && origin !== appOrigin)) {
+      res.status(403).type("text/plain").send("Cross-site request refused.");
+      return;
+    }
+    const length = Number(req.get("content-length") ?? "0");
+    if (length > MAX_BODY_BYTES) {
+      res.status(413).type("text/plain").send("Request body too large.");
+      return;
+    }
+    if (req.get("transfer-encoding") && !req.get("content-length")) {
+      res.status(411).type("text/plain").send("Content-Length required.");
+      return;
+    }
+    next();
+  });
+
+  const publicDir = path.resolve(build.assetsBuildDirectory, "..");
+  app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+  app.use(express.static(publicDir, { maxAge: "1h" }));
+
+  const handler = createRequestHandler({
+    build: withDatabaseOutageAs503(build),
+    mode: config.production ? "production" : "development",
+    getLoadContext: (req, res) => ({
+      ...services,
+      nonce: res.locals.nonce as string,
+      ipHash: hmac(services.keys.ipHash, req.ip ?? req.socket.remoteAddress ?? "unknown"),
+    }),
+  });
+  app.all("*", (req, res, next) => {
+    // Paths with broken percent-encoding cannot name any page.
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      res.status(400).type("text/plain").send("Malformed URL.");
+      return;
+    }
+    return handler(req, res, next);
+  });
+
+  return app;
+}

@@ -1,0 +1,33 @@
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { loadConfigOrExit } from "../app/env.server";
+import { createServices } from "../app/services.server";
+import { startWorker } from "../app/worker.server";
+import { createApp } from "./app";
+
+// `npm start`: the web process, with the outbox worker inside unless WORKER=off.
+const config = loadConfigOrExit(process.env);
+
+const buildPath = path.resolve("build/index.js");
+const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+const services = await createServices(config);
+const worker = config.workerEnabled ? startWorker(services) : null;
+const server = createApp(build, services).listen(config.port, () => {
+  services.log("info", { event: "listening", url: config.appUrl, port: config.port, database: services.dbKind });
+});
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  services.log("info", { event: "shutdown", signal });
+  server.close();
+  server.closeIdleConnections();
+  await worker?.stop();
+  // PGlite keeps the process alive until closed.
+  await services.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
