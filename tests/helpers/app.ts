@@ -1,0 +1,106 @@
+import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { loadConfig, type Config } from "../../app/env.server";
+import { createServices, type Services } from "../../app/services.server";
+import { processOutboxBatch } from "../../app/worker.server";
+import { createApp } from "../../server/app";
+import { createTestDatabase, type TestDatabase } from "./db";
+import { TestSmtpServer } from "./smtp";
+
+export const TEST_SECRETS = {
+  SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789",
+  EMAIL_HASH_SECRET: "test-email-hash-secret-0123456789abcdef01234567",
+};
+
+let buildPromise: Promise<ServerBuild> | null = null;
+/** The Remix server build (`npm test` runs `remix build` first). */
+export function loadBuild(): Promise<ServerBuild> {
+  buildPromise ??= import(pathToFileURL(path.resolve("build/index.js")).href) as Promise<ServerBuild>;
+  return buildPromise;
+}
+
+export interface TestApp {
+  url: string;
+  config: Config;
+  services: Services;
+  database: TestDatabase;
+  smtp: TestSmtpServer;
+  /** Every log line the app wrote, JSON-parsed. */
+  logs: string[];
+  /** Runs the outbox until nothing is due, as the worker would. */
+  deliverMail(): Promise<void>;
+  get(pathname: string, init?: RequestInit): Promise<Response>;
+  post(pathname: string, fields: Record<string, string | string[]>, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  database?: TestDatabase;
+}
+
+/** The real Express + Remix stack on a free port, on its own database and SMTP server. */
+export async function startTestApp({ env = {}, database }: TestAppOptions = {}): Promise<TestApp> {
+  const db = database ?? (await createTestDatabase());
+  const smtp = await new TestSmtpServer().start();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "undersigned-test-"));
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    SMTP_URL: smtp.url,
+    APP_URL: "http://app.test",
+    WORKER: "off",
+    ...TEST_SECRETS,
+    ...env,
+  });
+  const logs: string[] = [];
+  const services = await createServices(config, { connection: db.connection, log: (level, fields) => logs.push(JSON.stringify({ level, ...fields })) });
+  const server = createApp(await loadBuild(), services).listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const get = (pathname: string, init: RequestInit = {}) => fetch(url + pathname, { redirect: "manual", ...init });
+  const post = (pathname: string, fields: Record<string, string | string[]>, init: RequestInit = {}) => {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+    return fetch(url + pathname, {
+      method: "POST",
+      body,
+      redirect: "manual",
+      ...init,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", ...(init.headers as Record<string, string>) },
+    });
+  };
+
+  return {
+    url,
+    config,
+    services,
+    database: db,
+    smtp,
+    logs,
+    async deliverMail() {
+      while ((await processOutboxBatch(services)) > 0) {}
+    },
+    get,
+    post,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      services.mailer.close();
+      await smtp.stop();
+      if (!database) await db.drop();
+    },
+  };
+}
+
+/** The path of the first link in a mail that starts with `prefix` (`/verify/`). */
+export function linkPath(links: string[], prefix: string): string {
+  const link = links.find((l) => new URL(l).pathname.startsWith(prefix));
+  if (!link) throw new Error(`no ${prefix} link in ${JSON.stringify(links)}`);
+  return new URL(link).pathname;
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { connect, type Connection } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrate";
+
+export const onPostgres = Boolean(process.env.DATABASE_URL);
+export const dbLabel = onPostgres ? "postgres" : "pglite";
+
+export interface TestDatabase {
+  connection: Connection;
+  /** Set on PostgreSQL: lets a test start another process (or pool) on the same database. */
+  url: string | null;
+  /** Open another connection to the same database (PostgreSQL only: PGlite is one session). */
+  connectAgain(): Connection;
+  drop(): Promise<void>;
+}
+
+/**
+ * A migrated database of its own for each test file: PGlite in memory by default, or a fresh
+ * database on the PostgreSQL server of DATABASE_URL (created here, dropped afterwards).
+ */
+export async function createTestDatabase({ migrate = true } = {}): Promise<TestDatabase> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const connection = connect({ pgliteDir: "memory://" });
+    if (migrate) await migrateToLatest(connection.db);
+    return {
+      connection,
+      url: null,
+      connectAgain: () => {
+        throw new Error("PGlite is a single session: this needs PostgreSQL");
+      },
+      drop: () => connection.db.destroy(),
+    };
+  }
+  const name = `undersigned_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const connection = connect({ databaseUrl: url.href, poolSize: 20 });
+  if (migrate) await migrateToLatest(connection.db);
+  const extra: Connection[] = [];
+  return {
+    connection,
+    url: url.href,
+    connectAgain() {
+      const c = connect({ databaseUrl: url.href, poolSize: 20 });
+      extra.push(c);
+      return c;
+    },
+    async drop() {
+      await Promise.allSettled([connection.db.destroy(), ...extra.map((c) => c.db.destroy())]);
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
