@@ -1,0 +1,36 @@
+import type { BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../../db/seed";
+import { startTestApp, type TestApp } from "../helpers/app";
+import { axeViolations, browserSkipReason, launchBrowser } from "../helpers/browser";
+
+describe.skipIf(browserSkipReason)(`browser smoke${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
+  let app: TestApp;
+  let browser: BrowserContext;
+  beforeAll(async () => {
+    app = await startTestApp();
+    await seedDemo(app.services.db);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("renders the home page and hydrates it, with no CSP violation", async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(app.url + "/");
+    expect(await page.textContent("h1")).toContain("Open letters");
+    // Hydrated: Remix's client router is live and a link navigates without a full load.
+    await page.waitForFunction(() => (window as unknown as { __remixContext?: unknown }).__remixContext !== undefined);
+    await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized === true);
+    await page.click("text=Cancel the border surveillance contract");
+    await page.waitForURL("**/letters/demo");
+    expect(await page.textContent("h1")).toContain("Cancel the border surveillance contract");
+    expect(problems).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { TEST_SECRETS } from "./app";
+
+export interface RunningProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+let nextPort = 21_000 + Math.floor(Math.random() * 20_000);
+
+/** Starts `server/index.ts` (what `npm start` runs) or the worker as a real child process. */
+export async function spawnProcess(
+  entry: "server/index.ts" | "server/worker.ts",
+  env: Record<string, string>,
+  { waitFor = "listening" }: { waitFor?: string } = {},
+): Promise<RunningProcess> {
+  const port = String(nextPort++);
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    env: {
+      PATH: process.env.PATH,
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), "undersigned-proc-")),
+      PORT: port,
+      APP_URL: `http://127.0.0.1:${port}`,
+      ...TEST_SECRETS,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes(waitFor)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`process did not start (exit ${child.exitCode}):\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs an entry to completion and returns its exit code and output (for start-up failures). */
+export function runToExit(entry: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", entry], {
+      env: { PATH: process.env.PATH, DATA_DIR: mkdtempSync(path.join(tmpdir(), "undersigned-proc-")), ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("exit", (code) => resolve({ code, output }));
+  });
+}

@@ -1,0 +1,79 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateToLatest } from "../../db/migrate";
+import { migrations } from "../../db/migrations/index";
+import { seedDemo } from "../../db/seed";
+import { startTestApp, type TestApp } from "../helpers/app";
+import { createTestDatabase, dbLabel } from "../helpers/db";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.close());
+
+describe(`foundation (${dbLabel})`, () => {
+  it("runs every migration, and running again changes nothing", async () => {
+    const database = await createTestDatabase({ migrate: false });
+    try {
+      const first = await migrateToLatest(database.connection.db);
+      expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(Object.keys(migrations).map((name) => [name, "Success"]));
+      const tables = await sql<{ table_name: string }>`
+        SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`.execute(database.connection.db);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(
+        expect.arrayContaining(["organizers", "sessions", "login_tokens", "letters", "letter_versions", "demands", "signatures", "email_outbox", "rate_limits"]),
+      );
+      const again = await migrateToLatest(database.connection.db);
+      expect(again.results).toEqual([]);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it("seeds the demo letter once: open, listed, two domains, three demands", async () => {
+    expect(await seedDemo(app.services.db)).toBe("created");
+    expect(await seedDemo(app.services.db)).toBe("exists");
+    const body = await (await app.get("/api/letters/demo")).json();
+    expect(body).toMatchObject({ slug: "demo", status: "open", signatures: { verified: 0, public: 0, anonymous: 0 } });
+    expect(body.demands.map((d: { kind: string }) => d.kind)).toEqual(["cancel_contract", "policy", "transparency"]);
+    const letter = await app.services.db.selectFrom("letters").selectAll().where("slug", "=", "demo").executeTakeFirstOrThrow();
+    expect(letter).toMatchObject({ listed: true, reveal_threshold: null, allowed_domains: ["example.com", "example.org"] });
+    expect((await app.get("/")).status).toBe(200);
+    expect(await (await app.get("/")).text()).toContain(letter.title);
+  });
+
+  it("answers /healthz with 200 while the database answers", async () => {
+    const response = await app.get("/healthz");
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("ok");
+  });
+
+  it("answers /healthz with 503 when the database does not", async () => {
+    const other = await startTestApp();
+    await other.database.connection.db.destroy();
+    const response = await other.get("/healthz");
+    expect(response.status).toBe(503);
+    await other.close().catch(() => {});
+  });
+
+  it("lists development mail at /dev/mail with clickable links, and hides it in production", async () => {
+    const dev = await startTestApp({ env: { SMTP_URL: "" } });
+    try {
+      await dev.post("/letters/nope", { name: "x" }); // nothing
+      await seedDemo(dev.services.db);
+      await dev.post("/letters/demo", { name: "Mail Reader", email: "reader@example.com", visibility: "public" });
+      await dev.deliverMail();
+      const html = await (await dev.get("/dev/mail")).text();
+      expect(html).toContain("Please confirm your email address");
+      expect(html).toMatch(/<a href="http:\/\/app\.test\/verify\/[A-Za-z0-9_-]{43}">/);
+    } finally {
+      await dev.close();
+    }
+    const prod = await startTestApp({ env: { NODE_ENV: "production", SMTP_URL: "" } });
+    try {
+      expect((await prod.get("/dev/mail")).status).toBe(404);
+    } finally {
+      await prod.close();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMailer } from "../../app/email.server";
+import { enqueueEmail, MAX_ATTEMPTS } from "../../app/models/outbox.server";
+import { deriveKeys } from "../../app/crypto.server";
+import { processOutboxBatch, startWorker } from "../../app/worker.server";
+import { createLogger } from "../../app/log.server";
+import { createTestDatabase, dbLabel, onPostgres, type TestDatabase } from "../helpers/db";
+import { TEST_SECRETS } from "../helpers/app";
+import { TestSmtpServer } from "../helpers/smtp";
+
+let database: TestDatabase;
+let smtp: TestSmtpServer;
+const keys = deriveKeys(TEST_SECRETS.EMAIL_HASH_SECRET);
+const quiet = createLogger(() => {});
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  smtp = await new TestSmtpServer().start();
+});
+afterAll(async () => {
+  await smtp?.stop();
+  await database?.drop();
+});
+
+const db = () => database.connection.db;
+const services = () => ({
+  db: db(),
+  keys,
+  log: quiet,
+  mailer: createMailer({ smtpUrl: smtp.url, mailDir: "/nonexistent", from: "Undersigned <no-reply@undersigned.test>" }),
+});
+const enqueue = (to: string) =>
+  db().transaction().execute((trx) => enqueueEmail(trx, keys.encryption, "login-link", to, { loginUrl: "http://app.test/login/x" }));
+const rowsFor = () => db().selectFrom("email_outbox").selectAll().orderBy("id").execute();
+
+describe(`the transactional outbox (${dbLabel})`, () => {
+  it("stores the recipient only encrypted, sends over SMTP, then erases it", async () => {
+    await enqueue("outbox-one@example.com");
+    const [row] = await rowsFor();
+    expect(row!.payload).not.toBeNull();
+    expect(Buffer.from(row!.payload!).toString("latin1")).not.toContain("outbox-one");
+    expect(await processOutboxBatch(services())).toBe(1);
+    await smtp.waitFor(() => smtp.to("outbox-one@example.com").length === 1);
+    expect(smtp.to("outbox-one@example.com")[0]!.subject).toBe("Your Undersigned sign-in link");
+    const [sent] = await rowsFor();
+    expect(sent).toMatchObject({ status: "sent", payload: null, attempts: 1 });
+  });
+
+  it("writes nothing when the causing transaction rolls back", async () => {
+    const before = (await rowsFor()).length;
+    await expect(
+      db().transaction().execute(async (trx) => {
+        await enqueueEmail(trx, keys.encryption, "login-link", "rolled-back@example.com", { loginUrl: "http://app.test/x" });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect((await rowsFor()).length).toBe(before);
+  });
+
+  it("retries with backoff while the SMTP server is down and delivers once it is back", async () => {
+    await smtp.stop();
+    await enqueue("outbox-retry@example.com");
+    expect(await processOutboxBatch(services())).toBe(1);
+    let row = (await rowsFor()).at(-1)!;
+    expect(row.status).toBe("pending");
+    expect(row.attempts).toBe(1);
+    expect(row.payload).not.toBeNull();
+    expect(row.last_error).toBeTruthy();
+    expect(row.next_attempt_at.getTime()).toBeGreaterThan(Date.now());
+    // Not due yet: nothing is claimed.
+    expect(await processOutboxBatch(services())).toBe(0);
+
+    await smtp.start();
+    await db().updateTable("email_outbox").set({ next_attempt_at: new Date() }).where("id", "=", row.id).execute();
+    expect(await processOutboxBatch(services())).toBe(1);
+    await smtp.waitFor(() => smtp.to("outbox-retry@example.com").length === 1);
+    row = (await rowsFor()).at(-1)!;
+    expect(row).toMatchObject({ status: "sent", payload: null, attempts: 2 });
+  });
+
+  it(`gives up after ${MAX_ATTEMPTS} attempts and erases the address then too`, async () => {
+    await smtp.stop();
+    await enqueue("outbox-never@example.com");
+    const id = (await rowsFor()).at(-1)!.id;
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await db().updateTable("email_outbox").set({ next_attempt_at: new Date() }).where("id", "=", id).execute();
+      await processOutboxBatch(services());
+    }
+    const row = (await rowsFor()).at(-1)!;
+    expect(row).toMatchObject({ status: "failed", payload: null, attempts: MAX_ATTEMPTS });
+    await smtp.start();
+  });
+
+  it.skipIf(!onPostgres)("never sends one message twice with two workers on one PostgreSQL", async () => {
+    const start = smtp.received.length;
+    const total = 120;
+    await db().transaction().execute(async (trx) => {
+      for (let i = 0; i < total; i++) {
+        await enqueueEmail(trx, keys.encryption, "login-link", `pair-${i}@example.com`, { loginUrl: `http://app.test/${i}` });
+      }
+    });
+    const other = database.connectAgain();
+    const a = startWorker(services(), { idleMs: 20 });
+    const b = startWorker({ ...services(), db: other.db }, { idleMs: 20 });
+    await smtp.waitFor((mails) => mails.length - start >= total, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all([a.stop(), b.stop()]);
+    const recipients = smtp.received.slice(start).map((m) => m.to);
+    expect(recipients).toHaveLength(total);
+    expect(new Set(recipients).size).toBe(total);
+  });
+});
