@@ -96,6 +96,21 @@ export const DemandSchema = z.object({
   text: z.string().trim().min(1, "A demand needs text").max(1000, "A demand must be at most 1000 characters"),
 });
 
+/** A calendar date `YYYY-MM-DD` that exists (no 31 February), as a Date at the given UTC time of day. */
+function isoDate(message: string, time = "12:00:00") {
+  return z
+    .string({ error: message })
+    .trim()
+    .transform((v, ctx) => {
+      const date = new Date(`${v}T${time}Z`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== v) {
+        ctx.addIssue({ code: "custom", message });
+        return z.NEVER;
+      }
+      return date;
+    });
+}
+
 const optionalPositiveInt = (label: string) =>
   z
     .string()
@@ -139,17 +154,10 @@ export const LetterDraftSchema = z.object({
   revealThreshold: optionalPositiveInt("Reveal threshold"),
   closesAt: z
     .string()
-    .trim()
     .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      const date = new Date(`${v}T23:59:59Z`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(date.getTime())) {
-        ctx.addIssue({ code: "custom", message: "Closing date must be a date like 2027-01-31" });
-        return z.NEVER;
-      }
-      return date;
-    }),
+    .transform((v) => (v?.trim() ? v : undefined))
+    .pipe(isoDate("Closing date must be a date like 2027-01-31", "23:59:59").optional())
+    .transform((v) => v ?? null),
   askJobTitle: z
     .string()
     .optional()
@@ -163,12 +171,12 @@ export const UpdateSchema = z.object({
 
 export const DeliverySchema = z.object({
   deliveredTo: oneLine("Delivered to", 200),
-  deliveredAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter the date of delivery, like 2027-01-31"),
+  deliveredAt: isoDate("Enter the date of delivery, like 2027-01-31"),
 });
 
 export const ResponseSchema = z.object({
   responseText: z.string().trim().min(1, "Enter the response").max(5_000, "The response must be at most 5,000 characters"),
-  responseAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter the date of the response, like 2027-01-31"),
+  responseAt: isoDate("Enter the date of the response, like 2027-01-31"),
 });
 
 /** Field name → first message: what a form shows next to each field. */

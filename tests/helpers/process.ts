@@ -29,7 +29,7 @@ export async function spawnProcess(
       APP_URL: `http://127.0.0.1:${port}`,
       ...TEST_SECRETS,
       ...env,
-    },
+    } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -58,7 +58,7 @@ export async function spawnProcess(
 export function runToExit(entry: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry], {
-      env: { PATH: process.env.PATH, DATA_DIR: mkdtempSync(path.join(tmpdir(), "undersigned-proc-")), ...env },
+      env: { PATH: process.env.PATH, DATA_DIR: mkdtempSync(path.join(tmpdir(), "undersigned-proc-")), ...env } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -1,0 +1,139 @@
+import { Form } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+interface PanelData {
+  me: string;
+  letter: { id: string; status: string; deliveredTo: string | null; deliveredAt: string; responseText: string | null; responseAt: string };
+  values: { listed?: string; goal?: string; closesAt?: string; revealThreshold?: string };
+  counts: { verified: number; public: number; anonymous: number; byDomain: Record<string, number> };
+  team: { organizers: { id: string; email: string }[]; invited: string[] };
+  updates: { body: string; createdAt: string }[];
+}
+
+interface ActionResult {
+  intent: string;
+  ok: boolean;
+  errors: Record<string, string>;
+}
+
+function ErrorText({ id, message }: { id: string; message?: string }) {
+  return message ? <p className="field-error" id={id}>{message}</p> : null;
+}
+
+function Input({ name, label, errors, type = "text", defaultValue }: { name: string; label: string; errors: Record<string, string>; type?: string; defaultValue?: string }) {
+  const id = `panel-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} type={type} defaultValue={defaultValue}
+        aria-invalid={errors[name] ? true : undefined} aria-describedby={errors[name] ? `${id}-error` : undefined} />
+      <ErrorText id={`${id}-error`} message={errors[name]} />
+    </div>
+  );
+}
+
+function Panel({ title, id, children }: { title: string; id: string; children: ReactNode }) {
+  return (
+    <section className="panel" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** Everything around the text: counts (only what the public sees), settings, updates, delivery, the team. */
+export function OrganizerPanels({ data, result }: { data: PanelData; result?: ActionResult }) {
+  const errorsFor = (intent: string) => (result && !result.ok && result.intent === intent ? result.errors : {});
+  const published = data.letter.status !== "draft";
+  return (
+    <>
+      <Panel title="Signatures" id="counts-heading">
+        <p>
+          <strong>{data.counts.verified.toLocaleString("en")}</strong> verified: {data.counts.public} named,{" "}
+          {data.counts.anonymous} anonymous. Organizers see the same figures as the public, never who signed.
+        </p>
+      </Panel>
+
+      {published ? (
+        <>
+          <Panel title="Settings" id="settings-heading">
+            <Form method="post">
+              <fieldset className="field">
+                <legend>Listing</legend>
+                <label className="choice"><input type="radio" name="listed" value="listed" defaultChecked={data.values.listed !== "unlisted"} /> Listed</label>
+                <label className="choice"><input type="radio" name="listed" value="unlisted" defaultChecked={data.values.listed === "unlisted"} /> Unlisted</label>
+              </fieldset>
+              <Input name="goal" label="Goal (optional)" errors={errorsFor("settings")} defaultValue={data.values.goal} />
+              <Input name="closesAt" label="Closing date (optional)" type="date" errors={errorsFor("settings")} defaultValue={data.values.closesAt} />
+              <Input name="revealThreshold" label="Reveal names at (optional)" errors={errorsFor("settings")} defaultValue={data.values.revealThreshold} />
+              <button type="submit" name="intent" value="settings">Save settings</button>
+            </Form>
+            {data.letter.status === "open" ? (
+              <Form method="post">
+                <p>Closing stops signing for good; the count becomes final.</p>
+                <button type="submit" name="intent" value="close" className="danger">Close the letter</button>
+              </Form>
+            ) : null}
+          </Panel>
+
+          <Panel title="Updates" id="updates-panel-heading">
+            <Form method="post">
+              <div className="field">
+                <label htmlFor="updateBody">New update (Markdown)</label>
+                <textarea id="updateBody" name="body" rows={4}
+                  aria-invalid={errorsFor("update").updateBody ? true : undefined} aria-describedby={errorsFor("update").updateBody ? "updateBody-error" : undefined} />
+                <ErrorText id="updateBody-error" message={errorsFor("update").updateBody} />
+              </div>
+              <button type="submit" name="intent" value="update">Post update</button>
+            </Form>
+            <ul>
+              {data.updates.map((u, i) => (
+                <li key={i}><time dateTime={u.createdAt}>{u.createdAt.slice(0, 10)}</time>: {u.body.slice(0, 120)}</li>
+              ))}
+            </ul>
+          </Panel>
+
+          <Panel title="Delivery and response" id="delivery-panel-heading">
+            <Form method="post">
+              <Input name="deliveredTo" label="Delivered to" errors={errorsFor("delivery")} defaultValue={data.letter.deliveredTo ?? ""} />
+              <Input name="deliveredAt" label="Date of delivery" type="date" errors={errorsFor("delivery")} defaultValue={data.letter.deliveredAt} />
+              <button type="submit" name="intent" value="delivery">Record delivery</button>
+            </Form>
+            <Form method="post">
+              <div className="field">
+                <label htmlFor="responseText">The employer's response</label>
+                <textarea id="responseText" name="responseText" rows={4} defaultValue={data.letter.responseText ?? ""}
+                  aria-invalid={errorsFor("response").responseText ? true : undefined} aria-describedby={errorsFor("response").responseText ? "responseText-error" : undefined} />
+                <ErrorText id="responseText-error" message={errorsFor("response").responseText} />
+              </div>
+              <Input name="responseAt" label="Date of the response" type="date" errors={errorsFor("response")} defaultValue={data.letter.responseAt} />
+              <button type="submit" name="intent" value="response">Record response</button>
+            </Form>
+          </Panel>
+        </>
+      ) : null}
+
+      <Panel title="Organizers" id="team-heading">
+        <ErrorText id="organizers-error" message={errorsFor("remove-organizer").organizers} />
+        <ul>
+          {data.team.organizers.map((o) => (
+            <li key={o.id} className="row">
+              <span>{o.email}{o.id === data.me ? " (you)" : ""}</span>
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="organizerId" value={o.id} />
+                <button type="submit" name="intent" value="remove-organizer" className="secondary" aria-label={`Remove ${o.email}`}>Remove</button>
+              </Form>
+            </li>
+          ))}
+          {data.team.invited.map((email) => (
+            <li key={email}>{email} (invited, not signed in yet)</li>
+          ))}
+        </ul>
+        <Form method="post">
+          <Input name="email" label="Invite a co-organizer by email" type="email" errors={{ email: errorsFor("invite").inviteEmail ?? "" }} />
+          <button type="submit" name="intent" value="invite">Send invitation</button>
+        </Form>
+      </Panel>
+    </>
+  );
+}

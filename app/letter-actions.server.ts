@@ -1,0 +1,109 @@
+import { json, redirect, type AppLoadContext } from "@remix-run/node";
+import type { Letter } from "../db/schema";
+import { badRequest, NO_STORE } from "./http.server";
+import { parseLetterForm } from "./letter-form";
+import {
+  closeLetter,
+  postUpdate,
+  publishLetter,
+  recordDelivery,
+  recordResponse,
+  updateDraft,
+  updatePublishedSettings,
+} from "./models/letter-admin.server";
+import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
+import { DeliverySchema, fieldErrors, formFields, LetterDraftSchema, LoginSchema, ResponseSchema, UpdateSchema } from "./validation";
+
+const FROZEN =
+  "This letter is published: its title, addressee, text and demands are frozen, because people signed exactly that text. Post an update instead.";
+
+const done = (intent: string) => json({ intent, ok: true, errors: {} as Record<string, string> }, { headers: { "Cache-Control": NO_STORE } });
+const refused = (intent: string, errors: Record<string, string | undefined>, extra: object = {}) =>
+  badRequest({ intent, ok: false, errors, ...extra });
+const conflict = (message: string) => new Response(message, { status: 409, headers: { "Cache-Control": NO_STORE } });
+
+/** One organizer action on one letter; the caller has already checked that the organizer belongs to it. */
+export async function handleLetterAction(
+  context: AppLoadContext,
+  organizerId: string,
+  letter: Letter,
+  form: FormData,
+): Promise<Response> {
+  const intent = typeof form.get("intent") === "string" ? String(form.get("intent")) : "save";
+  const { db } = context;
+  const invalidate = () => context.cache.invalidate(`letter:${letter.slug}`);
+
+  if (intent === "save" || intent === "publish" || /^(move-up|move-down|remove):/.test(intent)) {
+    if (letter.status !== "draft") throw conflict(FROZEN);
+    const parsed = parseLetterForm(form, intent);
+    if (intent === "publish" && parsed.validDemands.length === 0 && !parsed.errors.demands) {
+      parsed.errors.demands = "Add at least one demand before publishing";
+    }
+    if (!parsed.draft || Object.keys(parsed.errors).length > 0) {
+      return refused(intent, parsed.errors, { values: parsed.values, demands: parsed.demands });
+    }
+    if (!(await updateDraft(db, letter.id, parsed.draft, parsed.validDemands))) throw conflict(FROZEN);
+    if (intent === "publish") {
+      const published = await publishLetter(db, letter.id);
+      if (!published.ok) throw conflict(FROZEN);
+      invalidate();
+    }
+    return done(intent);
+  }
+
+  if (intent === "invite") {
+    const parsed = LoginSchema.safeParse(formFields(form, ["email"]));
+    if (!parsed.success) return refused(intent, { inviteEmail: fieldErrors(parsed.error).email });
+    await inviteOrganizer(db, context.keys, context.config.appUrl, letter.id, organizerId, parsed.data.email);
+    return done(intent);
+  }
+  if (intent === "remove-organizer") {
+    const target = formFields(form, ["organizerId"]).organizerId ?? "";
+    const result = await removeOrganizer(db, letter.id, target);
+    if (result === "last") return refused(intent, { organizers: "A letter needs at least one organizer." });
+    if (result === "absent") return refused(intent, { organizers: "That person does not organize this letter." });
+    // Removing yourself ends your access to this page.
+    if (target === organizerId) throw redirect("/dashboard", { status: 303, headers: { "Cache-Control": NO_STORE } });
+    return done(intent);
+  }
+
+  if (letter.status === "draft") throw conflict("Publish the letter first.");
+
+  if (intent === "settings") {
+    const parsed = LetterDraftSchema.pick({ listed: true, goal: true, closesAt: true, revealThreshold: true }).safeParse({
+      listed: "listed",
+      ...formFields(form, ["listed", "goal", "closesAt", "revealThreshold"]),
+    });
+    if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
+    await updatePublishedSettings(db, letter.id, parsed.data);
+    invalidate();
+    return done(intent);
+  }
+  if (intent === "close") {
+    await closeLetter(db, letter.id);
+    invalidate();
+    return done(intent);
+  }
+  if (intent === "update") {
+    const parsed = UpdateSchema.safeParse(formFields(form, ["body"]));
+    if (!parsed.success) return refused(intent, { updateBody: fieldErrors(parsed.error).body });
+    await postUpdate(db, letter.id, parsed.data.body);
+    invalidate();
+    return done(intent);
+  }
+  if (intent === "delivery") {
+    const parsed = DeliverySchema.safeParse(formFields(form, ["deliveredTo", "deliveredAt"]));
+    if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
+    await recordDelivery(db, letter.id, parsed.data.deliveredTo, parsed.data.deliveredAt);
+    invalidate();
+    return done(intent);
+  }
+  if (intent === "response") {
+    const parsed = ResponseSchema.safeParse(formFields(form, ["responseText", "responseAt"]));
+    if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
+    await recordResponse(db, letter.id, parsed.data.responseText, parsed.data.responseAt);
+    invalidate();
+    return done(intent);
+  }
+  return refused(intent, { form: "Unknown action." });
+}

@@ -1,0 +1,90 @@
+import type { DB } from "../../db/connection";
+import { decrypt, encrypt, hmac, newToken, sha256, type Keys } from "../crypto.server";
+import { enqueueEmail } from "./outbox.server";
+import { TOKEN_PATTERN } from "./signature.server";
+
+export const LOGIN_TTL_MINUTES = 15;
+
+export function organizerHash(keys: Keys, email: string): string {
+  return hmac(keys.organizerHash, email.trim().toLowerCase());
+}
+
+/**
+ * Issues a single-use login token and its mail in one transaction. Whether or not the address has
+ * an account changes nothing here: the first login creates it.
+ */
+export async function requestLogin(db: DB, keys: Keys, appUrl: string, email: string): Promise<void> {
+  const token = newToken();
+  const address = email.trim();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("login_tokens")
+      .values({
+        token_hash: sha256(token),
+        email_hash: organizerHash(keys, address),
+        email_encrypted: encrypt(keys.encryption, address.toLowerCase()),
+        expires_at: new Date(Date.now() + LOGIN_TTL_MINUTES * 60_000),
+      })
+      .execute();
+    await enqueueEmail(trx, keys.encryption, "login-link", address, { loginUrl: `${appUrl}/login/${token}` });
+  });
+}
+
+export type LoginTokenState = "usable" | "used" | "expired" | "unknown";
+
+/** Looks only: a mail scanner opening the link must leave the token usable. */
+export async function loginTokenState(db: DB, token: string): Promise<LoginTokenState> {
+  if (!TOKEN_PATTERN.test(token)) return "unknown";
+  const row = await db.selectFrom("login_tokens").select(["used_at", "expires_at"]).where("token_hash", "=", sha256(token)).executeTakeFirst();
+  if (!row) return "unknown";
+  if (row.used_at) return "used";
+  if (row.expires_at.getTime() <= Date.now()) return "expired";
+  return "usable";
+}
+
+/**
+ * Uses the token up (exactly once, even under concurrent POSTs) and returns the organizer, creating
+ * the account on first login and turning pending co-organizer invites into memberships.
+ */
+export async function consumeLoginToken(db: DB, token: string): Promise<string | null> {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom("login_tokens")
+      .select(["email_hash", "email_encrypted"])
+      .where("token_hash", "=", sha256(token))
+      .where("used_at", "is", null)
+      .where("expires_at", ">", new Date())
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) return null;
+    // Used once; the sealed address is no longer needed once the account exists.
+    await trx.updateTable("login_tokens").set({ used_at: new Date(), email_encrypted: null }).where("token_hash", "=", sha256(token)).execute();
+    const existing = await trx.selectFrom("organizers").select("id").where("email_hash", "=", row.email_hash).executeTakeFirst();
+    const organizerId =
+      existing?.id ??
+      (
+        await trx
+          .insertInto("organizers")
+          .values({ email_hash: row.email_hash, email_encrypted: row.email_encrypted ?? Buffer.alloc(0) })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id;
+    await acceptInvites(trx, row.email_hash, organizerId);
+    return organizerId;
+  });
+}
+
+async function acceptInvites(trx: DB, emailHash: string, organizerId: string) {
+  const invites = await trx.deleteFrom("letter_invites").where("email_hash", "=", emailHash).returning("letter_id").execute();
+  if (invites.length === 0) return;
+  await trx
+    .insertInto("letter_organizers")
+    .values(invites.map((i) => ({ letter_id: i.letter_id, organizer_id: organizerId })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export function organizerEmail(keys: Keys, sealed: Uint8Array): string {
+  return sealed.length ? decrypt(keys.encryption, sealed) : "(address not recorded)";
+}

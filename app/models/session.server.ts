@@ -1,0 +1,28 @@
+import type { DB } from "../../db/connection";
+import { newToken, sha256 } from "../crypto.server";
+
+export const SESSION_DAYS = 30;
+
+/** A database session: revocable, and the cookie holds only a random token whose hash is stored. */
+export async function createSession(db: DB, organizerId: string): Promise<string> {
+  const token = newToken();
+  await db
+    .insertInto("sessions")
+    .values({ id_hash: sha256(token), organizer_id: organizerId, expires_at: new Date(Date.now() + SESSION_DAYS * 86_400_000) })
+    .execute();
+  return token;
+}
+
+export async function findSessionOrganizer(db: DB, token: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("sessions")
+    .select("organizer_id")
+    .where("id_hash", "=", sha256(token))
+    .where("expires_at", ">", new Date())
+    .executeTakeFirst();
+  return row?.organizer_id ?? null;
+}
+
+export async function deleteSession(db: DB, token: string): Promise<void> {
+  await db.deleteFrom("sessions").where("id_hash", "=", sha256(token)).execute();
+}

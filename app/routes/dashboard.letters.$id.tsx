@@ -1,0 +1,96 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { LetterForm } from "../components/letter-form";
+import { OrganizerPanels } from "../components/organizer-panels";
+import { NO_STORE, readForm } from "../http.server";
+import { handleLetterAction } from "../letter-actions.server";
+import { letterFormValues } from "../letter-form";
+import { countSignatures } from "../models/counts.server";
+import { effectiveStatus } from "../models/letter.server";
+import { listLetterOrganizers } from "../models/membership.server";
+import { requireLetter } from "../organizer.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { organizerId, letter } = await requireLetter(request, context, params.id);
+  const [demands, counts, team, updates] = await Promise.all([
+    context.db.selectFrom("demands").select(["kind", "text"]).where("letter_id", "=", letter.id).orderBy("position").execute(),
+    countSignatures(context.db, letter.id),
+    listLetterOrganizers(context.db, context.keys, letter.id),
+    context.db.selectFrom("letter_updates").select(["body", "created_at"]).where("letter_id", "=", letter.id).orderBy("created_at", "desc").execute(),
+  ]);
+  return json(
+    {
+      me: organizerId,
+      letter: {
+        id: letter.id,
+        slug: letter.slug,
+        status: effectiveStatus(letter),
+        versionHash: letter.version_hash,
+        deliveredTo: letter.delivered_to,
+        deliveredAt: letter.delivered_at?.toISOString().slice(0, 10) ?? "",
+        responseText: letter.response_text,
+        responseAt: letter.response_at?.toISOString().slice(0, 10) ?? "",
+      },
+      values: letterFormValues(letter),
+      demands,
+      counts,
+      team,
+      updates: updates.map((u) => ({ body: u.body, createdAt: u.created_at.toISOString() })),
+    },
+    { headers: { "Cache-Control": NO_STORE } },
+  );
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { organizerId, letter } = await requireLetter(request, context, params.id);
+  return handleLetterAction(context, organizerId, letter, await readForm(request));
+}
+
+export const headers = () => ({ "Cache-Control": NO_STORE });
+export const meta: MetaFunction = () => [{ title: "Organize a letter · Undersigned" }];
+
+export default function EditLetter() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as
+    | { intent: string; ok: boolean; errors: Record<string, string>; values?: typeof data.values; demands?: typeof data.demands }
+    | undefined;
+  const { letter } = data;
+  const draftErrors = result && !result.ok && result.values ? result.errors : {};
+  return (
+    <section aria-labelledby="edit-heading">
+      <p className="eyebrow">
+        <Link to="/dashboard">Your letters</Link> · <span className={`status status-${letter.status}`}>{letter.status}</span>
+      </p>
+      <h1 id="edit-heading">{data.values.title}</h1>
+      <p className="row">
+        <Link to={`/dashboard/letters/${letter.id}/preview`}>Preview the public page</Link>
+        {letter.status !== "draft" ? <Link to={`/letters/${letter.slug}`}>Open the public page</Link> : null}
+      </p>
+      {result?.ok ? <p className="notice" role="status">Saved.</p> : null}
+      {letter.status === "draft" ? (
+        <LetterForm
+          values={result?.values ?? data.values}
+          demands={result?.demands ?? data.demands}
+          errors={draftErrors}
+          actions={
+            <>
+              <button type="submit" name="intent" value="save">Save draft</button>
+              <button type="submit" name="intent" value="publish" className="secondary">Publish</button>
+            </>
+          }
+        />
+      ) : (
+        <p className="notice">
+          Published text is frozen: the title, addressee, letter and demands cannot change, because people signed exactly
+          that text (version <code>{letter.versionHash?.slice(0, 12)}</code>). Post an update to tell signers what changed.
+        </p>
+      )}
+      <OrganizerPanels data={data} result={result} />
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,48 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { LetterForm } from "../components/letter-form";
+import { badRequest, NO_STORE, readForm } from "../http.server";
+import { parseLetterForm } from "../letter-form";
+import { createLetter } from "../models/letter-admin.server";
+import { requireOrganizer } from "../session.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireOrganizer(request, context);
+  return json({}, { headers: { "Cache-Control": NO_STORE } });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const organizerId = await requireOrganizer(request, context);
+  const form = await readForm(request);
+  const intent = typeof form.get("intent") === "string" ? String(form.get("intent")) : "save";
+  const parsed = parseLetterForm(form, intent);
+  if (!parsed.draft || Object.keys(parsed.errors).length > 0) {
+    return badRequest({ values: parsed.values, demands: parsed.demands, errors: parsed.errors });
+  }
+  const letter = await createLetter(context.db, organizerId, parsed.draft, parsed.validDemands);
+  return redirect(`/dashboard/letters/${letter.id}`, { status: 303, headers: { "Cache-Control": NO_STORE } });
+}
+
+export const headers = () => ({ "Cache-Control": NO_STORE });
+export const meta: MetaFunction = () => [{ title: "Draft a letter · Undersigned" }];
+
+export default function NewLetter() {
+  const result = useActionData<typeof action>();
+  return (
+    <section aria-labelledby="new-heading">
+      <h1 id="new-heading">Draft a letter</h1>
+      <p className="muted">Drafts are private to you and your co-organizers until you publish.</p>
+      <LetterForm
+        values={result?.values ?? { listed: "listed", askJobTitle: "on" }}
+        demands={result?.demands ?? []}
+        errors={result?.errors ?? {}}
+        actions={<button type="submit" name="intent" value="save">Save draft</button>}
+      />
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,60 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { badRequest, NO_STORE, readForm, tooManyRequests } from "../http.server";
+import { organizerHash, requestLogin } from "../models/organizer.server";
+import { currentOrganizer } from "../session.server";
+import { fieldErrors, formFields, LoginSchema } from "../validation";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const sent = new URL(request.url).searchParams.has("sent");
+  return json({ sent, loggedIn: Boolean(await currentOrganizer(request, context)) }, { headers: { "Cache-Control": NO_STORE } });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const values = formFields(await readForm(request), ["email"]);
+  const parsed = LoginSchema.safeParse(values);
+  if (!parsed.success) return badRequest({ sent: false, errors: fieldErrors(parsed.error), values });
+  const verdict = await context.limits.login(context.ipHash, organizerHash(context.keys, parsed.data.email));
+  if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
+  await requestLogin(context.db, context.keys, context.config.appUrl, parsed.data.email);
+  // The same page whether or not the address has an account.
+  return json({ sent: true, errors: null, values }, { headers: { "Cache-Control": NO_STORE } });
+}
+
+export const headers = () => ({ "Cache-Control": NO_STORE });
+export const meta: MetaFunction = () => [{ title: "Sign in · Undersigned" }];
+
+export default function Login() {
+  const { sent: sentBefore, loggedIn } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors = result?.errors ?? {};
+  if (result?.sent || sentBefore) {
+    return (
+      <section className="narrow" aria-labelledby="login-heading">
+        <h1 id="login-heading">Check your inbox</h1>
+        <p>We sent a sign-in link to that address. It works once, for 15 minutes.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="narrow" aria-labelledby="login-heading">
+      <h1 id="login-heading">Sign in to organize</h1>
+      {loggedIn ? <p>You are already signed in. <a href="/dashboard">Go to your letters</a>.</p> : null}
+      <p>Organizers sign in with a link sent by email. No password to remember or leak.</p>
+      <Form method="post" noValidate>
+        <div className="field">
+          <label htmlFor="email">Email</label>
+          <input id="email" name="email" type="email" autoComplete="email" required defaultValue={result?.values?.email}
+            aria-invalid={errors.email ? true : undefined} aria-describedby={errors.email ? "email-error" : undefined} />
+          {errors.email ? <p className="field-error" id="email-error">{errors.email}</p> : null}
+        </div>
+        <button type="submit">Send me a sign-in link</button>
+      </Form>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

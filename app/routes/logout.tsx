@@ -1,0 +1,8 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { endSession } from "../session.server";
+
+export const loader = () => redirect("/");
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  return endSession(request, context);
+}

@@ -1,0 +1,57 @@
+import { createCookie, redirect, type AppLoadContext, type Cookie } from "@remix-run/node";
+import { createSession, deleteSession, findSessionOrganizer, SESSION_DAYS } from "./models/session.server";
+import { NO_STORE } from "./http.server";
+
+const cookies = new Map<string, Cookie>();
+
+/** `__Host-` prefixed and Secure when APP_URL is https; always HttpOnly and SameSite=Lax. */
+function sessionCookie({ config }: Pick<AppLoadContext, "config">): Cookie {
+  const key = `${config.secureCookies}:${config.sessionSecret}`;
+  let cookie = cookies.get(key);
+  if (!cookie) {
+    cookie = createCookie(config.secureCookies ? "__Host-undersigned_session" : "undersigned_session", {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: config.secureCookies,
+      path: "/",
+      maxAge: SESSION_DAYS * 86_400,
+      secrets: [config.sessionSecret],
+    });
+    cookies.set(key, cookie);
+  }
+  return cookie;
+}
+
+async function sessionToken(request: Request, context: Pick<AppLoadContext, "config">): Promise<string | null> {
+  const value = await sessionCookie(context).parse(request.headers.get("Cookie"));
+  return typeof value === "string" ? value : null;
+}
+
+export async function currentOrganizer(request: Request, context: AppLoadContext): Promise<string | null> {
+  const token = await sessionToken(request, context);
+  return token ? findSessionOrganizer(context.db, token) : null;
+}
+
+/** Organizer pages: a visitor without a session goes to the login page. */
+export async function requireOrganizer(request: Request, context: AppLoadContext): Promise<string> {
+  const organizerId = await currentOrganizer(request, context);
+  if (!organizerId) throw redirect("/login", { headers: { "Cache-Control": NO_STORE } });
+  return organizerId;
+}
+
+export async function startSession(context: AppLoadContext, organizerId: string, to: string): Promise<Response> {
+  const token = await createSession(context.db, organizerId);
+  return redirect(to, {
+    status: 303,
+    headers: { "Set-Cookie": await sessionCookie(context).serialize(token), "Cache-Control": NO_STORE },
+  });
+}
+
+export async function endSession(request: Request, context: AppLoadContext): Promise<Response> {
+  const token = await sessionToken(request, context);
+  if (token) await deleteSession(context.db, token);
+  return redirect("/", {
+    status: 303,
+    headers: { "Set-Cookie": await sessionCookie(context).serialize("", { maxAge: 0 }), "Cache-Control": NO_STORE },
+  });
+}
