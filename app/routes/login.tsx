@@ -1,4 +1,4 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { badRequest, NO_STORE, readForm, tooManyRequests } from "../http.server";
@@ -14,12 +14,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formFields(await readForm(request), ["email"]);
   const parsed = LoginSchema.safeParse(values);
-  if (!parsed.success) return badRequest({ sent: false, errors: fieldErrors(parsed.error), values });
+  if (!parsed.success) return badRequest({ errors: fieldErrors(parsed.error), values });
   const verdict = await context.limits.login(context.ipHash, organizerHash(context.keys, parsed.data.email));
   if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
   await requestLogin(context.db, context.keys, context.config.appUrl, parsed.data.email);
-  // The same page whether or not the address has an account.
-  return json({ sent: true, errors: null, values }, { headers: { "Cache-Control": NO_STORE } });
+  // The same answer whether or not the address has an account, and nothing of the address echoed back.
+  return redirect("/login?sent=1", { status: 303, headers: { "Cache-Control": NO_STORE } });
 }
 
 export const headers = () => ({ "Cache-Control": NO_STORE });
@@ -29,7 +29,7 @@ export default function Login() {
   const { sent: sentBefore, loggedIn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result?.errors ?? {};
-  if (result?.sent || sentBefore) {
+  if (sentBefore) {
     return (
       <section className="narrow" aria-labelledby="login-heading">
         <h1 id="login-heading">Check your inbox</h1>
