@@ -18,6 +18,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
 
 export type DB = Kysely<Database>;
 
+const INT8_OID = 20;
+
 export interface ConnectionOptions {
   databaseUrl?: string;
   /** Folder of the embedded database; "memory://" keeps it in memory (tests). */
@@ -50,7 +52,8 @@ export function connect(options: ConnectionOptions): Connection {
     // PGlite creates only the last folder of its path.
     mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
   }
-  const pglite = new PGlite(dir);
+  // Same shape as pg: int8 as a string (PGlite would give a number, or a BigInt past 2^53).
+  const pglite = new PGlite(dir, { parsers: { [INT8_OID]: (value: string) => value } });
   return { db: new Kysely<Database>({ dialect: new SerializedPGliteDialect(pglite) }), kind: "pglite", pool: null };
 }
 

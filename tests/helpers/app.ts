@@ -104,3 +104,15 @@ export function linkPath(links: string[], prefix: string): string {
   if (!link) throw new Error(`no ${prefix} link in ${JSON.stringify(links)}`);
   return new URL(link).pathname;
 }
+
+/** The visible text of an HTML page: tags and React's text-node comments dropped, whitespace folded. */
+export function textOf(html: string): string {
+  return html
+    .replace(/<!-- -->/g, "")
+    .replace(/<script[\s\S]*?<\/script>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, " ");
+}

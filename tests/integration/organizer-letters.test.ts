@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, textOf, type TestApp } from "../helpers/app";
+import { as, loginAs } from "../helpers/auth";
+import { dbLabel } from "../helpers/db";
+import { signAndConfirm } from "../helpers/signing";
+
+let app: TestApp;
+let alice: string;
+let mallory: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  alice = await loginAs(app, "alice@organizers.test");
+  mallory = await loginAs(app, "mallory@organizers.test");
+});
+afterAll(() => app?.close());
+
+const draft = (overrides: Record<string, string | string[]> = {}) => ({
+  title: "Publish our cloud contracts",
+  addressee: "Dana Example, CEO",
+  organization: "Example Corp",
+  body: "We ask for *transparency*.",
+  domains: "example.com, example.org",
+  listed: "listed",
+  askJobTitle: "on",
+  demandKind: ["transparency", "policy", "cancel_contract", "other"],
+  demandText: ["Publish contracts", "Adopt a policy", "Cancel Nimbus", ""],
+  intent: "save",
+  ...overrides,
+});
+
+async function createDraft(cookie: string, overrides: Record<string, string | string[]> = {}): Promise<string> {
+  const response = await app.post("/letters/new", draft(overrides), as(cookie));
+  expect(response.status).toBe(303);
+  return response.headers.get("location")!.split("/").at(-1)!;
+}
+
+const letterRow = (id: string) => app.services.db.selectFrom("letters").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+const demandsOf = async (id: string) =>
+  (await app.services.db.selectFrom("demands").select(["kind", "text"]).where("letter_id", "=", id).orderBy("position").execute()).map((d) => `${d.kind}:${d.text}`);
+
+describe(`drafting and publishing (${dbLabel})`, () => {
+  it("creates a draft with ordered demands and a readable, unique slug", async () => {
+    const id = await createDraft(alice);
+    const letter = await letterRow(id);
+    expect(letter).toMatchObject({ status: "draft", slug: "publish-our-cloud-contracts", allowed_domains: ["example.com", "example.org"] });
+    expect(await demandsOf(id)).toEqual(["transparency:Publish contracts", "policy:Adopt a policy", "cancel_contract:Cancel Nimbus"]);
+    const second = await letterRow(await createDraft(alice));
+    expect(second.slug).toBe("publish-our-cloud-contracts-2");
+    // The dashboard lists both, with status and count.
+    const dashboard = await (await app.get("/dashboard", as(alice))).text();
+    expect(dashboard.match(/Publish our cloud contracts/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(dashboard).toContain("draft");
+  });
+
+  it("reorders, removes and adds demands without JavaScript", async () => {
+    const id = await createDraft(alice);
+    const path = `/dashboard/letters/${id}`;
+    expect((await app.post(path, draft({ intent: "move-up:2" }), as(alice))).status).toBe(200);
+    expect(await demandsOf(id)).toEqual(["transparency:Publish contracts", "cancel_contract:Cancel Nimbus", "policy:Adopt a policy"]);
+    await app.post(path, draft({ intent: "move-down:0" }), as(alice));
+    expect((await demandsOf(id))[1]).toBe("transparency:Publish contracts");
+    await app.post(path, draft({ intent: "remove:1" }), as(alice));
+    expect(await demandsOf(id)).toEqual(["transparency:Publish contracts", "cancel_contract:Cancel Nimbus"]);
+    await app.post(path, draft({ demandText: ["Publish contracts", "Adopt a policy", "Cancel Nimbus", "A fourth one"] }), as(alice));
+    expect(await demandsOf(id)).toHaveLength(4);
+  });
+
+  it.each([
+    ["an empty title", { title: "" }, "title", "Title is required"],
+    ["a domain without a dot", { domains: "gmail" }, "domains", "is not a domain"],
+    ["a domain with an @", { domains: "@example.com" }, "domains", "is not a domain"],
+    ["a wildcard domain", { domains: "*.com" }, "domains", "is not a domain"],
+    ["a free-mail domain", { domains: "example.com, gmail.com" }, "domains", "free-mail provider"],
+    ["an over-long title", { title: "t".repeat(201) }, "title", "at most 200"],
+    ["an over-long body", { body: "b".repeat(20_001) }, "body", "at most 20,000"],
+    ["an unknown demand kind", { demandKind: ["bribe"], demandText: ["Pay us"] }, "demand-0", "Choose a kind"],
+    ["a goal that is not a number", { goal: "lots" }, "goal", "whole number"],
+    ["an impossible closing date", { closesAt: "2027-02-31" }, "closesAt", "Closing date must be a date"],
+  ])("refuses %s with 400, the message at the field, the typed text kept", async (_label, change, field, message) => {
+    const before = (await app.services.db.selectFrom("letters").select("id").execute()).length;
+    const response = await app.post("/letters/new", draft({ ...change, organization: "Kept Organization Name" }), as(alice));
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toMatch(new RegExp(`id="${field}-error"[^>]*>[^<]*${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    expect(html).toContain('value="Kept Organization Name"');
+    expect((await app.services.db.selectFrom("letters").select("id").execute()).length).toBe(before);
+  });
+
+  it("refuses to publish without demands", async () => {
+    const id = await createDraft(alice, { demandKind: [], demandText: [] });
+    const response = await app.post(`/dashboard/letters/${id}`, draft({ intent: "publish", demandKind: [], demandText: [] }), as(alice));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("Add at least one demand before publishing");
+    expect((await letterRow(id)).status).toBe("draft");
+  });
+
+  it("publishes: freezes the text, records the version hash, shows it on /, and refuses any later text change", async () => {
+    const id = await createDraft(alice, { title: "Frozen letter" });
+    expect((await app.get(`/letters/frozen-letter`)).status).toBe(404); // drafts are never public
+    expect((await app.get(`/api/letters/frozen-letter`)).status).toBe(404);
+    expect((await app.post(`/dashboard/letters/${id}`, draft({ title: "Frozen letter", intent: "publish" }), as(alice))).status).toBe(200);
+    const letter = await letterRow(id);
+    expect(letter.status).toBe("open");
+    expect(letter.version_hash).toMatch(/^[0-9a-f]{64}$/);
+    const version = await app.services.db.selectFrom("letter_versions").selectAll().where("letter_id", "=", id).executeTakeFirstOrThrow();
+    expect(version.version_hash).toBe(letter.version_hash);
+    expect(version.content.demands).toHaveLength(3);
+    app.services.cache.invalidate("");
+    expect(await (await app.get("/")).text()).toContain("Frozen letter");
+
+    const editPage = await (await app.get(`/dashboard/letters/${id}`, as(alice))).text();
+    expect(editPage).toContain("Published text is frozen");
+    for (const intent of ["save", "publish", "move-up:1", "remove:0"]) {
+      const response = await app.post(`/dashboard/letters/${id}`, draft({ title: "Changed!", body: "Changed!", intent }), as(alice));
+      expect(response.status).toBe(409);
+    }
+    const after = await letterRow(id);
+    expect(after).toMatchObject({ title: "Frozen letter", body: letter.body, version_hash: letter.version_hash });
+    expect(await demandsOf(id)).toEqual(["transparency:Publish contracts", "policy:Adopt a policy", "cancel_contract:Cancel Nimbus"]);
+  });
+
+  it("renders Markdown safely: no raw HTML, no script, links nofollow noopener", async () => {
+    const body = [
+      "<script>alert(1)</script>",
+      '<img src=x onerror="alert(2)">',
+      "[click](javascript:alert(3)) and [site](https://example.org/page)",
+    ].join("\n\n");
+    const id = await createDraft(alice, { title: "Markdown letter", body });
+    await app.post(`/dashboard/letters/${id}`, draft({ title: "Markdown letter", body, intent: "publish" }), as(alice));
+    const html = await (await app.get(`/letters/markdown-letter`)).text();
+    expect(html).not.toContain("<script>alert(1)");
+    expect(html).not.toMatch(/<img[^>]*onerror/);
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).not.toMatch(/href="javascript:/);
+    expect(html).toMatch(/<a href="https:\/\/example\.org\/page" rel="nofollow noopener noreferrer">site<\/a>/);
+  });
+
+  it("closes a letter: signing stops with 409", async () => {
+    const id = await createDraft(alice, { title: "Closing letter" });
+    await app.post(`/dashboard/letters/${id}`, draft({ title: "Closing letter", intent: "publish" }), as(alice));
+    expect((await app.post(`/dashboard/letters/${id}`, { intent: "close" }, as(alice))).status).toBe(200);
+    expect((await letterRow(id)).status).toBe("closed");
+    const sign = await app.post("/letters/closing-letter", { name: "Late", email: "late@example.com", visibility: "public" });
+    expect(sign.status).toBe(409);
+  });
+
+  it("posts updates and records delivery and response, shown publicly; bad dates are 400", async () => {
+    const id = await createDraft(alice, { title: "Delivered letter" });
+    const path = `/dashboard/letters/${id}`;
+    await app.post(path, draft({ title: "Delivered letter", intent: "publish" }), as(alice));
+    expect((await app.post(path, { intent: "update", body: "We met with **HR** today." }, as(alice))).status).toBe(200);
+    expect((await app.post(path, { intent: "update", body: "   " }, as(alice))).status).toBe(400);
+    expect((await app.post(path, { intent: "delivery", deliveredTo: "Dana Example, CEO", deliveredAt: "2026-11-20" }, as(alice))).status).toBe(200);
+    expect((await app.post(path, { intent: "delivery", deliveredTo: "Dana", deliveredAt: "yesterday" }, as(alice))).status).toBe(400);
+    expect((await app.post(path, { intent: "response", responseText: "We will review the contract.", responseAt: "2026-11-25" }, as(alice))).status).toBe(200);
+    app.services.cache.invalidate("");
+    const html = await (await app.get("/letters/delivered-letter")).text();
+    expect(html).toContain("We met with <strong>HR</strong> today.");
+    expect(textOf(html)).toContain("Delivered to Dana Example, CEO on November 20, 2026.");
+    expect(html).toContain("We will review the contract.");
+    const api = await (await app.get("/api/letters/delivered-letter")).json();
+    expect(api.delivery.to).toBe("Dana Example, CEO");
+    expect(api.response.text).toBe("We will review the contract.");
+  });
+
+  it("shows organizers the same figures as the public, never a signer's address or anonymous name", async () => {
+    const id = await createDraft(alice, { title: "Watched letter" });
+    await app.post(`/dashboard/letters/${id}`, draft({ title: "Watched letter", intent: "publish" }), as(alice));
+    await signAndConfirm(app, "watched-letter", { name: "Hidden Person", email: "hidden.person@example.com", visibility: "anonymous" });
+    await signAndConfirm(app, "watched-letter", { name: "Named Person", email: "named.person@example.com", visibility: "public" });
+    for (const path of [`/dashboard/letters/${id}`, `/dashboard/letters/${id}/preview`, "/dashboard"]) {
+      const html = await (await app.get(path, as(alice))).text();
+      expect(html).not.toContain("hidden.person");
+      expect(html).not.toContain("Hidden Person");
+      expect(html).not.toContain("named.person@");
+    }
+    expect(textOf(await (await app.get(`/dashboard/letters/${id}`, as(alice))).text())).toContain("2 verified: 1 named, 1 anonymous");
+  });
+});
+
+describe(`authorization (${dbLabel})`, () => {
+  it("answers 404 to another organizer on every page and action of a letter, and changes nothing", async () => {
+    const id = await createDraft(alice, { title: "Private draft" });
+    const before = await letterRow(id);
+    for (const path of [`/dashboard/letters/${id}`, `/dashboard/letters/${id}/preview`]) {
+      expect((await app.get(path, as(mallory))).status).toBe(404);
+    }
+    for (const intent of ["save", "publish", "move-up:1", "remove:0", "close", "settings", "update", "delivery", "response", "invite", "remove-organizer"]) {
+      const response = await app.post(`/dashboard/letters/${id}`, { ...draft({ title: "Hijacked" }), intent, body: "x", email: "m@organizers.test", organizerId: "1" }, as(mallory));
+      expect(response.status, intent).toBe(404);
+    }
+    expect(await letterRow(id)).toEqual(before);
+    // Not even a hint for ids that do not exist or are not ids.
+    expect((await app.get("/dashboard/letters/999999", as(mallory))).status).toBe(404);
+    expect((await app.get("/dashboard/letters/abc", as(mallory))).status).toBe(404);
+    expect(await (await app.get("/dashboard", as(mallory))).text()).not.toContain("Private draft");
+  });
+});
+
+describe(`co-organizers (${dbLabel})`, () => {
+  it("invites by email; the invitee logs in with that address and gets the same rights; the last cannot be removed", async () => {
+    const id = await createDraft(alice, { title: "Shared letter" });
+    const path = `/dashboard/letters/${id}`;
+    expect((await app.post(path, { intent: "invite", email: "not-an-address" }, as(alice))).status).toBe(400);
+    expect((await app.post(path, { intent: "invite", email: "bob@organizers.test" }, as(alice))).status).toBe(200);
+    await app.deliverMail();
+    await app.smtp.waitFor(() => app.smtp.to("bob@organizers.test").length === 1);
+    expect(app.smtp.to("bob@organizers.test")[0]!.subject).toContain("co-organize");
+    const bob = await loginAs(app, "bob@organizers.test");
+    expect((await app.get(path, as(bob))).status).toBe(200);
+    expect((await app.post(path, draft({ title: "Shared letter", body: "Edited by Bob" }), as(bob))).status).toBe(200);
+    expect((await letterRow(id)).body).toBe("Edited by Bob");
+
+    const members = await app.services.db.selectFrom("letter_organizers").select("organizer_id").where("letter_id", "=", id).execute();
+    expect(members).toHaveLength(2);
+    const aliceId = (await app.services.db.selectFrom("letter_organizers").select("organizer_id").where("letter_id", "=", id).orderBy("added_at").executeTakeFirstOrThrow()).organizer_id;
+    // Bob removes Alice; then Bob, the last one, cannot remove himself.
+    expect((await app.post(path, { intent: "remove-organizer", organizerId: aliceId }, as(bob))).status).toBe(200);
+    expect((await app.get(path, as(alice))).status).toBe(404);
+    const bobId = members.find((m) => m.organizer_id !== aliceId)!.organizer_id;
+    const last = await app.post(path, { intent: "remove-organizer", organizerId: bobId }, as(bob));
+    expect(last.status).toBe(400);
+    expect(await last.text()).toContain("at least one organizer");
+  });
+});
