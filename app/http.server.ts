@@ -1,4 +1,4 @@
-import { json } from "@remix-run/node";
+import { json, type HeadersFunction } from "@remix-run/node";
 
 /** Public reads: a CDN may keep them a few seconds and serve stale while it refreshes. */
 export const PUBLIC_CACHE = "public, max-age=5, s-maxage=5, stale-while-revalidate=30";
@@ -34,3 +34,13 @@ export async function readForm(request: Request): Promise<FormData> {
     throw new Response("The form data could not be read.", { status: 400, headers: { "Cache-Control": NO_STORE } });
   }
 }
+
+/**
+ * Every route's `headers`: a thrown response keeps its own headers (Retry-After, no-store); an action
+ * answer is per-visitor, so never cached; otherwise the loader decides.
+ */
+export const routeHeaders: HeadersFunction = ({ loaderHeaders, actionHeaders, errorHeaders }) => {
+  if (errorHeaders && errorHeaders.get("Cache-Control")) return errorHeaders;
+  if (actionHeaders.get("Cache-Control")) return { "Cache-Control": NO_STORE };
+  return { "Cache-Control": loaderHeaders.get("Cache-Control") ?? NO_STORE };
+};

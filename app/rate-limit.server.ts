@@ -18,7 +18,16 @@ export const LIMITS = {
   loginPerIp: { points: 30, duration: 600 },
   loginPerAddress: { points: 5, duration: 900 },
 } as const;
-const LETTER_SHARDS = 8;
+export const LETTER_SHARDS = 8;
+export type Limits = Record<keyof typeof LIMITS, { points: number; duration: number }>;
+
+/**
+ * The per-letter limit is split over shards picked by the signer's fingerprint, so a viral letter
+ * spreads its limiter writes over several rows instead of queueing on one.
+ */
+export function letterShard(addressHash: string): number {
+  return parseInt(addressHash.slice(0, 8), 16) % LETTER_SHARDS;
+}
 
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -29,7 +38,7 @@ export interface RateLimits {
 }
 
 /** PostgreSQL store when there is a pool (so limits hold across processes); memory on PGlite (one process). */
-export function createRateLimits(pool: pg.Pool | null, enabled: boolean): RateLimits {
+export function createRateLimits(pool: pg.Pool | null, enabled: boolean, limits: Limits = LIMITS): RateLimits {
   const make = (keyPrefix: string, { points, duration }: { points: number; duration: number }): RateLimiterAbstract =>
     pool
       ? new RateLimiterPostgres({
@@ -44,14 +53,14 @@ export function createRateLimits(pool: pg.Pool | null, enabled: boolean): RateLi
         })
       : new RateLimiterMemory({ keyPrefix, points, duration });
 
-  const signIp = make("sign-ip", LIMITS.signPerIp);
-  const signAddress = make("sign-address", LIMITS.signPerAddress);
+  const signIp = make("sign-ip", limits.signPerIp);
+  const signAddress = make("sign-address", limits.signPerAddress);
   const signLetter = make("sign-letter", {
-    points: Math.ceil(LIMITS.signPerLetter.points / LETTER_SHARDS),
-    duration: LIMITS.signPerLetter.duration,
+    points: Math.ceil(limits.signPerLetter.points / LETTER_SHARDS),
+    duration: limits.signPerLetter.duration,
   });
-  const loginIp = make("login-ip", LIMITS.loginPerIp);
-  const loginAddress = make("login-address", LIMITS.loginPerAddress);
+  const loginIp = make("login-ip", limits.loginPerIp);
+  const loginAddress = make("login-address", limits.loginPerAddress);
 
   const consumeAll = async (steps: [RateLimiterAbstract, string][]): Promise<Verdict> => {
     if (!enabled) return { ok: true };
@@ -74,7 +83,7 @@ export function createRateLimits(pool: pg.Pool | null, enabled: boolean): RateLi
       consumeAll([
         [signIp, ipHash],
         [signAddress, addressHash],
-        [signLetter, `${letterId}:${Math.floor(Math.random() * LETTER_SHARDS)}`],
+        [signLetter, `${letterId}:${letterShard(addressHash)}`],
       ]),
     login: (ipHash, addressHash) =>
       consumeAll([

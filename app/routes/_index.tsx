@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Progress } from "../components/letter-view";
-import { PUBLIC_CACHE } from "../http.server";
+import { PUBLIC_CACHE, routeHeaders } from "../http.server";
 import { listPublicLetters } from "../models/letter.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -9,9 +9,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return json({ letters }, { headers: { "Cache-Control": PUBLIC_CACHE } });
 }
 
-export const headers = ({ loaderHeaders }: { loaderHeaders: Headers }) => ({
-  "Cache-Control": loaderHeaders.get("Cache-Control") ?? "no-store",
-});
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [
   { title: "Undersigned · open letters from employees" },

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { NO_STORE } from "../http.server";
+import { NO_STORE, routeHeaders } from "../http.server";
 import { countSignatures } from "../models/counts.server";
 import { effectiveStatus } from "../models/letter.server";
 import { listOrganizerLetters } from "../models/membership.server";
@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ letters: rows }, { headers: { "Cache-Control": NO_STORE } });
 }
 
-export const headers = () => ({ "Cache-Control": NO_STORE });
+export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Your letters · Undersigned" }];
 
 export default function Dashboard() {

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterView } from "../components/letter-view";
 import { SignForm } from "../components/sign-form";
-import { NO_STORE } from "../http.server";
+import { NO_STORE, routeHeaders } from "../http.server";
 import { loadLetterPage } from "../letter-page.server";
 import { loadLetterView } from "../models/letter.server";
 import { requireLetter } from "../organizer.server";
@@ -16,7 +16,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({ id: letter.id, page, allowedDomains: view.allowedDomains, askJobTitle: view.askJobTitle }, { headers: { "Cache-Control": NO_STORE } });
 }
 
-export const headers = () => ({ "Cache-Control": NO_STORE });
+export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Preview · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function Preview() {

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterForm } from "../components/letter-form";
 import { OrganizerPanels } from "../components/organizer-panels";
-import { NO_STORE, readForm } from "../http.server";
+import { NO_STORE, readForm, routeHeaders } from "../http.server";
 import { handleLetterAction } from "../letter-actions.server";
 import { letterFormValues } from "../letter-form";
 import { countSignatures } from "../models/counts.server";
@@ -47,7 +47,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return handleLetterAction(context, organizerId, letter, await readForm(request));
 }
 
-export const headers = () => ({ "Cache-Control": NO_STORE });
+export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Organize a letter · Undersigned" }];
 
 export default function EditLetter() {

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
 import { readMailDir } from "../dev-mail.server";
-import { NO_STORE, notFound } from "../http.server";
+import { NO_STORE, notFound, routeHeaders } from "../http.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   // Development only: in production the mail directory is somebody's inbox, not a page.
@@ -10,7 +10,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return json({ messages: await readMailDir(context.config.mailDir) }, { headers: { "Cache-Control": NO_STORE } });
 }
 
-export const headers = () => ({ "Cache-Control": NO_STORE });
+export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Development mail · Undersigned" }];
 
 const URL_PATTERN = /(https?:\/\/[^\s<>"]+)/g;

@@ -2,7 +2,6 @@ import {
   json,
   redirect,
   type ActionFunctionArgs,
-  type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
@@ -11,7 +10,7 @@ import { useEffect, useState } from "react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterView } from "../components/letter-view";
 import { SignForm } from "../components/sign-form";
-import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests } from "../http.server";
+import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests, routeHeaders } from "../http.server";
 import { loadLetterPage, pageParam } from "../letter-page.server";
 import { cachedPublicLetter } from "../models/letter.server";
 import { signerHash, submitSignature } from "../models/signature.server";
@@ -52,11 +51,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   return redirect(`/letters/${letter.slug}/check-inbox`, { status: 303, headers: { "Cache-Control": NO_STORE } });
 }
 
-export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders, errorHeaders }) => {
-  if (errorHeaders?.get("Cache-Control")) return { "Cache-Control": errorHeaders.get("Cache-Control")! };
-  if (actionHeaders.get("Cache-Control")) return { "Cache-Control": NO_STORE };
-  return { "Cache-Control": loaderHeaders.get("Cache-Control") ?? NO_STORE };
-};
+export const headers = routeHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Letter not found · Undersigned" }];

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { notFound, PUBLIC_CACHE } from "../http.server";
+import { notFound, PUBLIC_CACHE, routeHeaders } from "../http.server";
 import { cachedPublicLetter } from "../models/letter.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
@@ -11,9 +11,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return json({ slug: letter.slug, title: letter.title }, { headers: { "Cache-Control": PUBLIC_CACHE } });
 }
 
-export const headers = ({ loaderHeaders }: { loaderHeaders: Headers }) => ({
-  "Cache-Control": loaderHeaders.get("Cache-Control") ?? "no-store",
-});
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Check your inbox · Undersigned" }];
 

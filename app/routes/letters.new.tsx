@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { useActionData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterForm } from "../components/letter-form";
-import { badRequest, NO_STORE, readForm } from "../http.server";
+import { badRequest, NO_STORE, readForm, routeHeaders } from "../http.server";
 import { parseLetterForm } from "../letter-form";
 import { createLetter } from "../models/letter-admin.server";
 import { requireOrganizer } from "../session.server";
@@ -24,7 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(`/dashboard/letters/${letter.id}`, { status: 303, headers: { "Cache-Control": NO_STORE } });
 }
 
-export const headers = () => ({ "Cache-Control": NO_STORE });
+export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Draft a letter · Undersigned" }];
 
 export default function NewLetter() {

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { NO_STORE } from "../http.server";
+import { NO_STORE, routeHeaders } from "../http.server";
 import { consumeLoginToken, loginTokenState, type LoginTokenState } from "../models/organizer.server";
 import { startSession } from "../session.server";
 
@@ -28,7 +28,7 @@ export async function action({ params, context }: ActionFunctionArgs) {
   return startSession(context, organizerId, "/dashboard");
 }
 
-export const headers = () => ({ "Cache-Control": NO_STORE });
+export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Sign in · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function LoginWithToken() {

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { badRequest, NO_STORE, readForm, tooManyRequests } from "../http.server";
+import { badRequest, NO_STORE, readForm, tooManyRequests, routeHeaders } from "../http.server";
 import { organizerHash, requestLogin } from "../models/organizer.server";
 import { currentOrganizer } from "../session.server";
 import { fieldErrors, formFields, LoginSchema } from "../validation";
@@ -22,7 +22,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect("/login?sent=1", { status: 303, headers: { "Cache-Control": NO_STORE } });
 }
 
-export const headers = () => ({ "Cache-Control": NO_STORE });
+export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Sign in · Undersigned" }];
 
 export default function Login() {

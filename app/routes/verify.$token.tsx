@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { NO_STORE } from "../http.server";
+import { NO_STORE, routeHeaders } from "../http.server";
 import { cachedCounts } from "../models/letter.server";
 import { confirmSignature, findByConfirmToken } from "../models/signature.server";
 import { noStoreHeaders, requireUsableToken } from "../token-page.server";
@@ -38,7 +38,7 @@ export async function action({ params, context }: ActionFunctionArgs) {
   );
 }
 
-export const headers = noStoreHeaders;
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Confirm your signature · Undersigned" }, { name: "robots", content: "noindex" }];
 

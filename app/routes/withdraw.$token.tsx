@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { findByWithdrawToken, withdrawSignature } from "../models/signature.server";
 import { noStoreHeaders, requireUsableToken } from "../token-page.server";
+import { routeHeaders } from "../http.server";
 
 // Same two steps as confirming: the GET shows a button, only the POST withdraws.
 export async function loader({ params, context }: LoaderFunctionArgs) {
@@ -19,7 +20,7 @@ export async function action({ params, context }: ActionFunctionArgs) {
   return json({ withdrawn: withdrawn || found.status === "withdrawn" }, { headers: noStoreHeaders() });
 }
 
-export const headers = noStoreHeaders;
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Withdraw your signature · Undersigned" }, { name: "robots", content: "noindex" }];
 

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRateLimits, LETTER_SHARDS, letterShard, LIMITS } from "../../app/rate-limit.server";
+import { startTestApp, type TestApp } from "../helpers/app";
+import { dbLabel, onPostgres } from "../helpers/db";
+import { createOpenLetter } from "../helpers/fixtures";
+
+let app: TestApp;
+let slug: string;
+beforeAll(async () => {
+  app = await startTestApp({ env: { RATE_LIMITS: "on" } });
+  ({ slug } = await createOpenLetter(app.services.db));
+});
+afterAll(() => app?.close());
+
+const outboxRows = async () => (await app.services.db.selectFrom("email_outbox").select("id").execute()).length;
+const sign = (email: string, extra: Record<string, string> = {}) =>
+  app.post(`/letters/${slug}`, { name: "Rate Tester", email, visibility: "anonymous", ...extra });
+
+describe(`rate limits (${dbLabel})`, () => {
+  it(`allows ${LIMITS.signPerAddress.points} submissions per address, then answers 429 with a clear page and records nothing`, async () => {
+    for (let i = 0; i < LIMITS.signPerAddress.points; i++) expect((await sign("same.person@example.com")).status).toBe(303);
+    const before = await outboxRows();
+    const limited = await sign("Same.Person+again@example.com"); // the same person, canonically
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await limited.text()).toMatch(/Too many attempts.*nothing was recorded/s);
+    expect(await outboxRows()).toBe(before);
+    expect((await sign("someone.else@example.com")).status).toBe(303);
+  });
+
+  it(`allows ${LIMITS.signPerIp.points} submissions from one IP (a whole office behind NAT), then 429; bad input is still a 400`, async () => {
+    const used = LIMITS.signPerAddress.points + 2; // the previous test, same client IP (a refused try still counts)
+    for (let i = used; i < LIMITS.signPerIp.points; i++) {
+      const response = await sign(`colleague${i}@example.com`);
+      expect(response.status, `submission ${i + 1}`).toBe(303);
+    }
+    expect((await sign("one.too.many@example.com")).status).toBe(429);
+    // Validation answers before any limit.
+    expect((await sign("not-an-address")).status).toBe(400);
+  });
+
+  it("limits login requests per address", async () => {
+    for (let i = 0; i < LIMITS.loginPerAddress.points; i++) expect((await app.post("/login", { email: "login.spam@example.com" })).status).toBe(303);
+    expect((await app.post("/login", { email: "login.spam@example.com" })).status).toBe(429);
+  });
+
+  it("splits the per-letter limit over shards by signer fingerprint, each exact at its boundary", async () => {
+    const limits = createRateLimits(app.database.connection.pool, true, { ...LIMITS, signPerLetter: { points: 2 * LETTER_SHARDS, duration: 60 } });
+    const hashes = Array.from({ length: 400 }, (_, i) => i.toString(16).padStart(8, "0") + "f".repeat(56));
+    const shard0 = hashes.filter((h) => letterShard(h) === 0);
+    const shard1 = hashes.find((h) => letterShard(h) === 1)!;
+    const letterId = `letter-${Math.random()}`;
+    expect((await limits.sign(`ip-a`, shard0[0]!, letterId)).ok).toBe(true);
+    expect((await limits.sign(`ip-b`, shard0[1]!, letterId)).ok).toBe(true);
+    expect((await limits.sign(`ip-c`, shard0[2]!, letterId)).ok).toBe(false);
+    expect((await limits.sign(`ip-d`, shard1, letterId)).ok).toBe(true);
+  });
+
+  it.skipIf(!onPostgres)("holds across processes: two limiters on one PostgreSQL share the count", async () => {
+    const other = app.database.connectAgain();
+    const limits = { ...LIMITS, signPerIp: { points: 4, duration: 60 } };
+    const a = createRateLimits(app.database.connection.pool, true, limits);
+    const b = createRateLimits(other.pool, true, limits);
+    const ip = `shared-ip-${Math.random()}`;
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push((await (i % 2 ? b : a).sign(ip, `address-${i}`.padEnd(64, "0"), "1")).ok);
+    expect(results).toEqual([true, true, true, true, false]);
+  });
+
+  it("RATE_LIMITS=off disables them (benchmarks only)", async () => {
+    const open = await startTestApp({ env: { RATE_LIMITS: "off" } });
+    try {
+      const letter = await createOpenLetter(open.services.db);
+      for (let i = 0; i <= LIMITS.signPerAddress.points + 1; i++) {
+        expect((await open.post(`/letters/${letter.slug}`, { name: "N", email: "n@example.com", visibility: "public" })).status).toBe(303);
+      }
+    } finally {
+      await open.close();
+    }
+  });
+});
