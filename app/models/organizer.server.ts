@@ -85,6 +85,11 @@ async function acceptInvites(trx: DB, emailHash: string, organizerId: string) {
     .execute();
 }
 
+/** A co-organizer's address for display; after a secret rotation it is unreadable, not an error page. */
 export function organizerEmail(keys: Keys, sealed: Uint8Array): string {
-  return sealed.length ? decrypt(keys.encryption, sealed) : "(address not recorded)";
+  try {
+    return decrypt(keys.encryption, sealed);
+  } catch {
+    return "(address unreadable)";
+  }
 }

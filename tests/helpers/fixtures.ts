@@ -46,3 +46,39 @@ export async function createOpenLetter(
   if (!published.ok) throw new Error(`publish failed: ${published.reason}`);
   return { ...letter, organizerId };
 }
+
+export interface SignatureSeed {
+  domain?: string;
+  visibility?: "public" | "anonymous";
+  name?: string | null;
+  jobTitle?: string | null;
+  status?: "pending" | "confirmed" | "withdrawn";
+  confirmedAt?: Date;
+  /** The confirm token whose SHA-256 is stored: lets a test POST /verify/:token itself. */
+  confirmToken?: string;
+}
+
+/** Inserts signatures directly, for tests about what pages show rather than how people sign. */
+export async function insertSignatures(db: DB, letterId: string, seeds: SignatureSeed[]): Promise<void> {
+  const { createHash } = await import("node:crypto");
+  const sha = (v: string) => createHash("sha256").update(v).digest("hex");
+  const rows = seeds.map((s, i) => {
+    const visibility = s.visibility ?? "public";
+    const status = s.status ?? "confirmed";
+    return {
+      letter_id: letterId,
+      email_hash: randomBytes(32).toString("hex"),
+      domain: s.domain ?? "example.com",
+      name: visibility === "public" ? (s.name ?? `Signer ${i}`) : null,
+      job_title: visibility === "public" ? (s.jobTitle ?? null) : null,
+      visibility,
+      letter_version: "seed",
+      status,
+      confirm_token_hash: sha(s.confirmToken ?? randomBytes(32).toString("hex")),
+      confirm_expires_at: new Date(Date.now() + 72 * 3_600_000),
+      withdraw_token_hash: sha(randomBytes(32).toString("hex")),
+      confirmed_at: status === "confirmed" ? (s.confirmedAt ?? new Date()) : null,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto("signatures").values(rows.slice(i, i + 500)).execute();
+}

@@ -1,0 +1,236 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, textOf, type TestApp } from "../helpers/app";
+import { as, loginAs } from "../helpers/auth";
+import { dbLabel, onPostgres } from "../helpers/db";
+import { createOpenLetter, insertSignatures } from "../helpers/fixtures";
+import { signAndConfirm, verifiedCount } from "../helpers/signing";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.close());
+
+const db = () => app.services.db;
+const fresh = () => app.services.cache.invalidate("");
+const page = async (path: string) => {
+  fresh();
+  return (await app.get(path)).text();
+};
+
+describe(`home page (${dbLabel})`, () => {
+  it("lists listed letters, open first, closed ones with their final count; never drafts or unlisted ones", async () => {
+    const closed = await createOpenLetter(db(), { title: "An older closed letter", organization: "Closed Co", goal: 100 });
+    await insertSignatures(db(), closed.id, Array.from({ length: 7 }, () => ({})));
+    await db().updateTable("letters").set({ status: "closed" }).where("id", "=", closed.id).execute();
+    const open = await createOpenLetter(db(), { title: "A newer open letter", organization: "Open Co", goal: 10 });
+    await insertSignatures(db(), open.id, Array.from({ length: 3 }, () => ({})));
+    await createOpenLetter(db(), { title: "A quiet unlisted letter", listed: false });
+    const draft = await createOpenLetter(db(), { title: "A private draft" });
+    await db().updateTable("letters").set({ status: "draft" }).where("id", "=", draft.id).execute();
+
+    const text = textOf(await page("/"));
+    expect(text).toContain("Open Co · Open A newer open letter 3 verified signatures 30% of the goal of 10");
+    expect(text).toContain("Closed Co · Closed An older closed letter 7 verified signatures (final) 7% of the goal of 100");
+    expect(text.indexOf("A newer open letter")).toBeLessThan(text.indexOf("An older closed letter"));
+    expect(text).not.toContain("A quiet unlisted letter");
+    expect(text).not.toContain("A private draft");
+    const api = await (await app.get("/api/letters")).json();
+    expect(api.letters.map((l: { title: string }) => l.title)).toEqual(expect.arrayContaining(["A newer open letter", "An older closed letter"]));
+    expect(api.letters.map((l: { title: string }) => l.title)).not.toContain("A quiet unlisted letter");
+  });
+});
+
+describe(`letter page and JSON (${dbLabel})`, () => {
+  let slug: string;
+  let id: string;
+  beforeAll(async () => {
+    ({ slug, id } = await createOpenLetter(db(), { title: "Counted letter", organization: "Count Corp", addressee: "Dana Example, CEO", goal: 200 }));
+    await insertSignatures(db(), id, [
+      ...Array.from({ length: 55 }, (_, i) => ({ domain: "example.com", name: `Named Person ${String(i).padStart(2, "0")}`, jobTitle: "Engineer", confirmedAt: new Date(Date.now() - (60 - i) * 60_000) })),
+      ...Array.from({ length: 6 }, () => ({ domain: "example.org", visibility: "anonymous" as const })),
+      ...Array.from({ length: 4 }, () => ({ domain: "eng.example.com", visibility: "anonymous" as const })),
+      ...Array.from({ length: 3 }, () => ({ domain: "example.com", status: "pending" as const })),
+      ...Array.from({ length: 2 }, () => ({ domain: "example.com", status: "withdrawn" as const, name: null })),
+    ]);
+    await db().insertInto("letter_updates").values({ letter_id: id, body: "We delivered the letter." }).execute();
+  });
+
+  it("counts only confirmed, not withdrawn signatures, split named/anonymous, hiding domain groups under 5", async () => {
+    const json = await (await app.get(`/api/letters/${slug}`)).json();
+    expect(json.signatures).toEqual({ verified: 65, public: 55, anonymous: 10, byDomain: { "example.com": 55, "example.org": 6 } });
+    expect(json).toMatchObject({ slug, title: "Counted letter", organization: "Count Corp", addressee: "Dana Example, CEO", status: "open", goal: 200 });
+    expect(json.demands).toHaveLength(3);
+    expect(json.demands[0]).toEqual({ kind: "cancel_contract", text: "Cancel the contract." });
+    expect(new Date(json.updatedAt).getTime()).not.toBeNaN();
+    const text = textOf(await page(`/letters/${slug}`));
+    expect(text).toContain("65 verified signatures");
+    expect(text).toContain("55 named · 10 anonymous");
+    expect(text).toContain("33% of the goal of 200");
+    expect(text).toContain("and 10 others signed anonymously");
+    expect(text).toContain("example.org 6");
+    expect(text).not.toContain("eng.example.com");
+  });
+
+  it("shows the letter: addressee, organization, body, numbered demands with their kind, updates, delivery status", async () => {
+    const html = await page(`/letters/${slug}`);
+    const text = textOf(html);
+    expect(text).toContain("To: Dana Example, CEO");
+    expect(text).toContain("Count Corp");
+    expect(html).toContain("We, the undersigned, ask for <strong>change</strong>.");
+    expect(html).toMatch(/<ol class="demands">\s*<li><span class="kind">Cancel a contract<\/span>/);
+    expect(text).toContain("Adopt a policy Adopt a human-rights policy.");
+    expect(text).toContain("We delivered the letter.");
+    expect(text).toContain("Not delivered yet.");
+    expect(text).toContain("Open for signatures");
+  });
+
+  it("paginates named signers, 50 a page", async () => {
+    const first = textOf(await page(`/letters/${slug}`));
+    expect(first).toMatch(/Named Person 00 ?, Engineer/);
+    expect(first).toContain("Named Person 49");
+    expect(first).not.toContain("Named Person 50");
+    expect(first).toContain("More signers");
+    const second = textOf(await page(`/letters/${slug}?page=2`));
+    expect(second).toContain("Named Person 54");
+    expect(second).not.toContain("Named Person 49");
+    const api = await (await app.get(`/api/letters/${slug}/signers?page=2`)).json();
+    expect(api.signers).toHaveLength(5);
+    expect(api.signers[0]).toEqual({ name: "Named Person 50", jobTitle: "Engineer" });
+    expect(api.nextPage).toBeNull();
+    expect((await (await app.get(`/api/letters/${slug}/signers?page=abc`)).json()).page).toBe(1);
+  });
+
+  it("draws the growth chart as an accessible inline SVG", async () => {
+    const html = await page(`/letters/${slug}`);
+    expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="[^"]+"/);
+    expect(html).toMatch(/<title id="[^"]+">Signatures over time<\/title>/);
+    expect(html).toMatch(/<desc id="[^"]+">Verified signatures grew from 0 to 65 between/);
+    expect(html).toMatch(/<path class="line" d="M[\d.]+,[\d.]+ L/);
+  });
+
+  it("carries Open Graph and Twitter meta with the count, and a canonical URL from APP_URL", async () => {
+    const html = await page(`/letters/${slug}`);
+    expect(html).toContain(`<link rel="canonical" href="http://app.test/letters/${slug}"/>`);
+    expect(html).toContain('<meta property="og:title" content="Counted letter"/>');
+    expect(html).toMatch(/<meta property="og:description" content="65 verified signatures\. An open letter from employees of Count Corp\."\/>/);
+    expect(html).toContain('<meta name="twitter:card" content="summary"/>');
+  });
+
+  it("opens CORS for reads on the JSON API", async () => {
+    for (const path of ["/api/letters", `/api/letters/${slug}`, `/api/letters/${slug}/signers`]) {
+      expect((await app.get(path)).headers.get("access-control-allow-origin")).toBe("*");
+    }
+  });
+});
+
+describe(`reveal threshold (${dbLabel})`, () => {
+  it("shows no names below N, only counts and the promise; names at N", async () => {
+    const { slug, id } = await createOpenLetter(db(), { title: "Threshold letter", revealThreshold: 5 });
+    await insertSignatures(db(), id, [
+      ...Array.from({ length: 4 }, (_, i) => ({ name: `Brave Soul ${i}` })),
+      ...Array.from({ length: 3 }, () => ({ visibility: "anonymous" as const })),
+    ]);
+    const below = await page(`/letters/${slug}`);
+    expect(below).not.toContain("Brave Soul");
+    expect(textOf(below)).toContain("names are revealed once 5 people have signed by name");
+    const belowApi = await (await app.get(`/api/letters/${slug}/signers`)).json();
+    expect(belowApi).toMatchObject({ signers: [], hidden: true, revealThreshold: 5 });
+    expect(JSON.stringify(await (await app.get(`/api/letters/${slug}`)).json())).not.toContain("Brave Soul");
+
+    await insertSignatures(db(), id, [{ name: "Brave Soul 4" }]);
+    fresh();
+    const at = await page(`/letters/${slug}`);
+    for (let i = 0; i < 5; i++) expect(at).toContain(`Brave Soul ${i}`);
+    expect(textOf(at)).not.toContain("names are revealed once");
+    expect((await (await app.get(`/api/letters/${slug}/signers`)).json()).signers).toHaveLength(5);
+  });
+});
+
+describe(`anonymous signers (${dbLabel})`, () => {
+  it("never show their name in any page or JSON", async () => {
+    const { slug } = await createOpenLetter(db(), { title: "Anonymity letter" });
+    await signAndConfirm(app, slug, { name: "Zelda Incognito", email: "zelda@example.com", title: "Director", visibility: "anonymous" });
+    await signAndConfirm(app, slug, { name: "Yusuf Visible", email: "yusuf@example.com", visibility: "public" });
+    const bodies = await Promise.all(
+      ["/", `/letters/${slug}`, `/api/letters`, `/api/letters/${slug}`, `/api/letters/${slug}/signers`, `/letters/${slug}/check-inbox`].map(page),
+    );
+    expect(bodies.join("\n")).toContain("Yusuf Visible");
+    for (const body of bodies) {
+      expect(body).not.toContain("Zelda");
+      expect(body).not.toContain("Director");
+    }
+  });
+});
+
+describe(`caching (${dbLabel})`, () => {
+  it("marks public pages and JSON cacheable for a few seconds with stale-while-revalidate, without per-visitor data", async () => {
+    const { slug } = await createOpenLetter(db(), { title: "Cached letter" });
+    const cookie = await loginAs(app, "cache.organizer@example.com");
+    for (const path of ["/", `/letters/${slug}`, "/api/letters", `/api/letters/${slug}`, `/api/letters/${slug}/signers`, `/letters/${slug}/check-inbox`]) {
+      const response = await app.get(path, as(cookie));
+      expect(response.status, path).toBe(200);
+      const cacheControl = response.headers.get("cache-control")!;
+      expect(cacheControl, path).toMatch(/^public, max-age=\d, /);
+      expect(cacheControl, path).toMatch(/stale-while-revalidate=\d+/);
+      expect(response.headers.get("set-cookie"), path).toBeNull();
+      const body = await response.text();
+      expect(body).not.toContain("cache.organizer");
+      expect(body).not.toContain(cookie.split("=")[1]!);
+    }
+  });
+
+  it("marks token pages, login and organizer pages no-store", async () => {
+    const cookie = await loginAs(app, "nostore@example.com");
+    const { slug } = await createOpenLetter(db(), { title: "No store letter" });
+    const id = (await db().selectFrom("letters").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
+    await db().insertInto("letter_organizers").values({ letter_id: id, organizer_id: (await db().selectFrom("sessions").select("organizer_id").orderBy("created_at", "desc").executeTakeFirstOrThrow()).organizer_id }).execute();
+    const { verifyPath, withdrawPath } = await signAndConfirm(app, slug, { name: "N", email: "n.store@example.com", visibility: "public" });
+    for (const [path, init] of [
+      [verifyPath!, {}], [withdrawPath, {}], ["/login", {}], ["/dashboard", as(cookie)], [`/dashboard/letters/${id}`, as(cookie)],
+      [`/dashboard/letters/${id}/preview`, as(cookie)], ["/letters/new", as(cookie)],
+    ] as const) {
+      const response = await app.get(path, init);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("cache-control"), path).toBe("no-store");
+    }
+  });
+});
+
+describe(`not found (${dbLabel})`, () => {
+  it("answers 404 for an unknown slug and for a draft's slug, page and JSON alike", async () => {
+    const draft = await createOpenLetter(db(), { title: "Secret draft letter" });
+    await db().updateTable("letters").set({ status: "draft" }).where("id", "=", draft.id).execute();
+    for (const slug of ["no-such-letter", draft.slug, "x".repeat(500), "%E2%98%83"]) {
+      for (const path of [`/letters/${slug}`, `/api/letters/${slug}`, `/api/letters/${slug}/signers`]) {
+        const response = await app.get(path);
+        expect(response.status, path).toBe(404);
+        expect(await response.text()).not.toContain("Secret draft letter");
+      }
+    }
+    expect(textOf(await (await app.get("/letters/no-such-letter")).text())).toContain("Page not found");
+  });
+});
+
+describe(`counts under concurrency (${dbLabel})`, () => {
+  it.skipIf(!onPostgres)("confirms hundreds of signatures on one letter at once; the count is exact and the letter row untouched", async () => {
+    const { slug, id } = await createOpenLetter(db(), { title: "Burst letter" });
+    const tokens = Array.from({ length: 400 }, () => randomBytes(32).toString("base64url"));
+    await insertSignatures(db(), id, tokens.map((confirmToken) => ({ status: "pending" as const, confirmToken })));
+    const xmin = async () => (await sql<{ x: string }>`SELECT xmin::text AS x FROM letters WHERE id = ${id}`.execute(db())).rows[0]!.x;
+    const before = await xmin();
+    const responses = await Promise.all(tokens.map((t) => app.post(`/verify/${t}`, {})));
+    expect(responses.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+    const confirmedRows = Number(
+      (await db().selectFrom("signatures").select((eb) => eb.fn.countAll().as("n")).where("letter_id", "=", id).where("status", "=", "confirmed").executeTakeFirstOrThrow()).n,
+    );
+    expect(confirmedRows).toBe(400);
+    // Within the cache's second, then exact without any help.
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await (await app.get(`/api/letters/${slug}`)).json()).signatures.verified).toBe(400);
+    expect(await verifiedCount(app, slug)).toBe(400);
+    expect(await xmin()).toBe(before);
+  });
+});
