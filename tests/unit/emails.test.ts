@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { renderEmail, type EmailKind, type EmailProps } from "../../emails/index";
+import { escapeHtml, oneLine } from "../../emails/layout";
+
+const HOSTILE = 'https://app.test/verify/abc"><script>alert(1)</script>';
+const samples: { [K in EmailKind]: EmailProps[K] } = {
+  "signature-confirm": { verifyUrl: "https://app.test/verify/TOKEN1", withdrawUrl: "https://app.test/withdraw/TOKEN2" },
+  "signature-already": { withdrawUrl: "https://app.test/withdraw/TOKEN3" },
+  "login-link": { loginUrl: "https://app.test/login/TOKEN4" },
+  "organizer-invite": { loginUrl: "https://app.test/login" },
+};
+
+describe("emails", () => {
+  for (const kind of Object.keys(samples) as EmailKind[]) {
+    it(`${kind}: a subject, a text part and an HTML part with the same links, no images, nothing remote`, () => {
+      const mail = renderEmail(kind, samples[kind] as never);
+      expect(mail.subject.length).toBeGreaterThan(5);
+      expect(mail.subject).not.toMatch(/[\r\n]/);
+      for (const url of Object.values(samples[kind])) {
+        expect(mail.text).toContain(url);
+        expect(mail.html).toContain(`href="${url}"`);
+      }
+      expect(mail.html).not.toMatch(/<img|<link|url\(|src=/i);
+    });
+  }
+
+  it("signature mails name no letter and carry only tokens in their links", () => {
+    const mail = renderEmail("signature-confirm", samples["signature-confirm"]);
+    expect(mail.subject).toBe("Please confirm your email address");
+    expect(mail.text).toMatch(/72 hours/);
+    expect(mail.text).toMatch(/withdraw/i);
+  });
+
+  it("escapes whatever ends up in the HTML", () => {
+    const mail = renderEmail("login-link", { loginUrl: HOSTILE });
+    expect(mail.html).not.toContain("<script>");
+    expect(mail.html).toContain("&lt;script&gt;");
+    expect(escapeHtml(`<a href="x" onclick='y'>&`)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;");
+  });
+
+  it("folds header values onto one line", () => {
+    expect(oneLine("Hello\r\nBcc: victim@example.com")).toBe("Hello Bcc: victim@example.com");
+    expect(oneLine("a\u2028b\nc")).toBe("a b c");
+  });
+});
