@@ -62,13 +62,18 @@ export function createApp(build: ServerBuild, services: Services): express.Expre
 
   app.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-    // Cross-site writes are refused before anything else runs: the browser tells us where it came from.
+    // Cross-site writes are refused before anything else runs. Browsers say where a request came
+    // from in Sec-Fetch-Site; older ones only send Origin, which must then be APP_URL's.
     const site = req.get("sec-fetch-site");
     const origin = req.get("origin");
-    if ((site && site !== "same-origin" && site !== "none") || (origin && origin !== appOrigin)) {
+    const crossSite = site ? site !== "same-origin" && site !== "none" : Boolean(origin && origin !== appOrigin);
+    if (crossSite) {
       res.status(403).type("text/plain").send("Cross-site request refused.");
       return;
     }
+    // Decided. Our pages are no-referrer, so browsers send `Origin: null` on same-origin form posts,
+    // which Remix's own Host/Origin comparison would turn into a 500: it must not second-guess us.
+    delete req.headers.origin;
     const length = Number(req.get("content-length") ?? "0");
     if (length > MAX_BODY_BYTES) {
       res.status(413).type("text/plain").send("Request body too large.");

@@ -7,7 +7,7 @@ export interface GrowthPoint {
 
 const W = 640;
 const H = 200;
-const PAD = { top: 16, right: 16, bottom: 32, left: 48 };
+const PAD = { top: 16, right: 16, bottom: 36, left: 56 };
 
 /**
  * Cumulative verified signatures as a server-drawn SVG: a line with marked points and labelled

@@ -73,8 +73,8 @@ export function LetterForm({ values, demands, errors, actions }: Props) {
                 {err ? <p className="field-error" id={`demand-${i}-error`}>{err}</p> : null}
                 {!isNew ? (
                   <div className="row">
-                    <button type="submit" className="secondary" name="intent" value={`move-up:${i}`} disabled={i === 0} aria-label={`Move demand ${i + 1} up`}>Move up</button>
-                    <button type="submit" className="secondary" name="intent" value={`move-down:${i}`} disabled={i === demands.length - 1} aria-label={`Move demand ${i + 1} down`}>Move down</button>
+                    <button type="submit" className="secondary" name="intent" value={`move-up:${i}`} disabled={i === 0} aria-label={`Move up demand ${i + 1}`}>Move up</button>
+                    <button type="submit" className="secondary" name="intent" value={`move-down:${i}`} disabled={i === demands.length - 1} aria-label={`Move down demand ${i + 1}`}>Move down</button>
                     <button type="submit" className="secondary" name="intent" value={`remove:${i}`} aria-label={`Remove demand ${i + 1}`}>Remove</button>
                   </div>
                 ) : null}

@@ -2,7 +2,7 @@ import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../../db/seed";
 import { startTestApp, type TestApp } from "../helpers/app";
-import { axeViolations, browserSkipReason, launchBrowser } from "../helpers/browser";
+import { browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
 
 describe.skipIf(browserSkipReason)(`browser smoke${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
   let app: TestApp;
@@ -31,6 +31,6 @@ describe.skipIf(browserSkipReason)(`browser smoke${browserSkipReason ? ` (skippe
     await page.waitForURL("**/letters/demo");
     expect(await page.textContent("h1")).toContain("Cancel the border surveillance contract");
     expect(problems).toEqual([]);
-    expect(await axeViolations(page)).toEqual([]);
+    await expectNoAxeViolations(page);
   });
 });

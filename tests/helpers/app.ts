@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -41,27 +42,31 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   database?: TestDatabase;
+  /** APP_URL = the server's real address, so mailed links open in a browser (default: http://app.test). */
+  realAppUrl?: boolean;
 }
 
 /** The real Express + Remix stack on a free port, on its own database and SMTP server. */
-export async function startTestApp({ env = {}, database }: TestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp({ env = {}, database, realAppUrl = false }: TestAppOptions = {}): Promise<TestApp> {
   const db = database ?? (await createTestDatabase());
   const smtp = await new TestSmtpServer().start();
+  const server = http.createServer();
+  server.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), "undersigned-test-"));
   const config = loadConfig({
     NODE_ENV: "test",
     DATA_DIR: dataDir,
     SMTP_URL: smtp.url,
-    APP_URL: "http://app.test",
+    APP_URL: realAppUrl ? url : "http://app.test",
     WORKER: "off",
     ...TEST_SECRETS,
     ...env,
   });
   const logs: string[] = [];
   const services = await createServices(config, { connection: db.connection, log: (level, fields) => logs.push(JSON.stringify({ level, ...fields })) });
-  const server = createApp(await loadBuild(), services).listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on("request", createApp(await loadBuild(), services));
 
   const get = (pathname: string, init: RequestInit = {}) => fetch(url + pathname, { redirect: "manual", ...init });
   const post = (pathname: string, fields: Record<string, string | string[]>, init: RequestInit = {}) => {

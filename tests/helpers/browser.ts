@@ -29,12 +29,15 @@ export async function launchBrowser(options: { javaScriptEnabled?: boolean } = {
   if (!chromiumPath) throw new Error(browserSkipReason!);
   // --user-data-dir in args is refused by playwright: a persistent context with a temp profile instead.
   const profile = mkdtempSync(path.join(tmpdir(), "undersigned-chromium-"));
-  return chromium.launchPersistentContext(profile, {
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
     args: FLAGS,
     javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
+  // Fail with a locator's name well inside the test's own timeout.
+  context.setDefaultTimeout(8_000);
+  return context;
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -60,4 +63,11 @@ export function artifactPath(name: string): string {
   const dir = path.resolve("test-artifacts");
   mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
+}
+
+/** Zero axe violations, reported by rule and element when there are some. */
+export async function expectNoAxeViolations(page: Page): Promise<void> {
+  const violations = await axeViolations(page);
+  const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  if (summary.length) throw new Error(`axe violations on ${page.url()}:\n${summary.join("\n")}`);
 }

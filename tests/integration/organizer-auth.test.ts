@@ -33,6 +33,7 @@ describe(`organizer login by magic link (${dbLabel})`, () => {
   it("leaves the token usable after scanner GET and HEAD; the POST logs in once", async () => {
     const path = await requestLoginLink(app, "scanned@example.com");
     expect(path).toMatch(/^\/login\/[A-Za-z0-9_-]{43}$/);
+    expect(await (await app.get(path)).text()).toContain("Press the button to finish signing in");
     for (let i = 0; i < 3; i++) {
       expect((await app.get(path)).status).toBe(200);
       expect((await app.get(path, { method: "HEAD" })).status).toBe(200);

@@ -45,6 +45,10 @@ describe(`drafting and publishing (${dbLabel})`, () => {
     const letter = await letterRow(id);
     expect(letter).toMatchObject({ status: "draft", slug: "publish-our-cloud-contracts", allowed_domains: ["example.com", "example.org"] });
     expect(await demandsOf(id)).toEqual(["transparency:Publish contracts", "policy:Adopt a policy", "cancel_contract:Cancel Nimbus"]);
+    // The preview renders the public letter view of the draft.
+    const preview = textOf(await (await app.get(`/dashboard/letters/${id}/preview`, as(alice))).text());
+    expect(preview).toContain("Preview: this is exactly what the public will see.");
+    expect(preview).toContain("Publish transparency Publish contracts");
     const second = await letterRow(await createDraft(alice));
     expect(second.slug).toBe("publish-our-cloud-contracts-2");
     // The dashboard lists both, with status and count.

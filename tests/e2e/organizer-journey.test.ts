@@ -1,0 +1,79 @@
+import type { BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkPath, startTestApp, type TestApp } from "../helpers/app";
+import { browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
+
+describe.skipIf(browserSkipReason)(`organizer journey in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
+  let app: TestApp;
+  let browser: BrowserContext;
+  beforeAll(async () => {
+    app = await startTestApp({ realAppUrl: true });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("logs in by mailed link, drafts three demands, reorders, previews, publishes, updates and records delivery", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/login`);
+    await page.getByLabel("Email").fill("organizer@example.net");
+    await page.getByRole("button", { name: "Send me a sign-in link" }).click();
+    await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+
+    await app.deliverMail();
+    await app.smtp.waitFor(() => app.smtp.to("organizer@example.net").length === 1);
+    await page.goto(app.url + linkPath(app.smtp.to("organizer@example.net")[0]!.links, "/login/"));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Your letters" }).waitFor();
+
+    await page.getByRole("link", { name: "Draft a new letter" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Drop the drone contract");
+    await page.getByLabel("Addressed to").fill("Dana Example, CEO");
+    await page.getByLabel("Organization", { exact: true }).fill("Example Corp");
+    await page.getByLabel("Letter", { exact: true }).fill("We build tools for *people*.");
+    await page.getByLabel("Email domains that may sign").fill("example.com");
+    await page.getByLabel("Kind of a new demand").selectOption("cancel_contract");
+    await page.getByLabel("Add a demand").fill("First: cancel the contract");
+    await page.getByRole("button", { name: "Add this demand" }).click();
+    await page.getByLabel("Demand 1", { exact: true }).waitFor();
+    await page.getByLabel("Kind of a new demand").selectOption("policy");
+    await page.getByLabel("Add a demand").fill("Second: adopt a policy");
+    await page.getByRole("button", { name: "Add this demand" }).click();
+    await page.getByLabel("Demand 2", { exact: true }).waitFor();
+    await page.getByLabel("Kind of a new demand").selectOption("transparency");
+    await page.getByLabel("Add a demand").fill("Third: publish contracts");
+    await page.getByRole("button", { name: "Add this demand" }).click();
+    await page.getByLabel("Demand 3", { exact: true }).waitFor();
+
+    await page.getByRole("button", { name: "Move up demand 3" }).click();
+    await expect.poll(() => page.getByLabel("Demand 2", { exact: true }).inputValue()).toBe("Third: publish contracts");
+    await expectNoAxeViolations(page);
+
+    await page.getByRole("link", { name: "Preview the public page" }).click();
+    await page.getByText("Preview: this is exactly what the public will see.").waitFor();
+    const demands = await page.locator("ol.demands li").allTextContents();
+    expect(demands).toEqual(["Cancel a contract First: cancel the contract", "Publish transparency Third: publish contracts", "Adopt a policy Second: adopt a policy"]);
+    await page.getByRole("link", { name: "Back to editing" }).click();
+
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.getByText("Published text is frozen").waitFor();
+    await page.goto(`${app.url}/`);
+    await page.getByRole("link", { name: "Drop the drone contract" }).waitFor();
+
+    await page.goBack();
+    await page.getByLabel("New update (Markdown)").fill("We delivered it by hand.");
+    await page.getByRole("button", { name: "Post update" }).click();
+    await page.getByText("Saved.").waitFor();
+    await page.getByLabel("Delivered to").fill("Dana Example, CEO");
+    await page.getByLabel("Date of delivery").fill("2026-11-27");
+    await page.getByRole("button", { name: "Record delivery" }).click();
+    await page.getByText("Saved.").waitFor();
+
+    app.services.cache.invalidate("");
+    await page.goto(`${app.url}/letters/drop-the-drone-contract`);
+    await page.getByText("We delivered it by hand.").waitFor();
+    await page.getByText("Delivered to Dana Example, CEO on November 27, 2026.").waitFor();
+  });
+});

@@ -1,0 +1,140 @@
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkPath, startTestApp, type TestApp } from "../helpers/app";
+import { artifactPath, browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
+import { createOpenLetter, insertSignatures } from "../helpers/fixtures";
+
+describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
+  let app: TestApp;
+  let browser: BrowserContext;
+  let noJs: BrowserContext;
+  let slug: string;
+
+  beforeAll(async () => {
+    app = await startTestApp({ realAppUrl: true });
+    const letter = await createOpenLetter(app.services.db, { title: "Stop the surveillance contract", goal: 100 });
+    slug = letter.slug;
+    await insertSignatures(app.services.db, letter.id, [
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `Colleague ${i}`, jobTitle: "Engineer", confirmedAt: new Date(Date.now() - (12 - i) * 3_600_000) })),
+      ...Array.from({ length: 6 }, () => ({ visibility: "anonymous" as const, domain: "example.org" })),
+    ]);
+    await app.services.db.insertInto("letter_updates").values({ letter_id: letter.id, body: "Leadership agreed to **meet** us." }).execute();
+    browser = await launchBrowser();
+    noJs = await launchBrowser({ javaScriptEnabled: false });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await noJs?.close();
+    await app?.close();
+  });
+
+  const count = async (page: Page) => Number((await page.getByTestId("verified-count").textContent())!.replace(/,/g, ""));
+  const mailFor = async (email: string, n = 1) => {
+    await app.deliverMail();
+    await app.smtp.waitFor(() => app.smtp.to(email).length >= n);
+    return app.smtp.to(email)[n - 1]!;
+  };
+
+  it("signs, follows the mailed link, confirms and sees the count rise; withdraws and sees it fall", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/letters/${slug}`);
+    const before = await count(page);
+    await page.getByLabel("Your name").fill("Browser Signer");
+    await page.getByLabel("Work email").fill("browser.signer@example.com");
+    await page.getByLabel("Show my name (and job title)").check();
+    await page.getByRole("button", { name: "Sign and send me the confirmation link" }).click();
+    await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+
+    const mail = await mailFor("browser.signer@example.com");
+    await page.goto(app.url + linkPath(mail.links, "/verify/"));
+    await page.getByText("Stop the surveillance contract").first().waitFor();
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "Confirm my signature" }).click();
+    await page.getByRole("heading", { name: "Your signature is confirmed" }).waitFor();
+    expect(await count(page)).toBe(before + 1);
+    await page.getByText("You chose to be named").waitFor();
+
+    // A fresh URL: the browser rightly keeps the public page for a few seconds.
+    app.services.cache.invalidate("");
+    await page.goto(`${app.url}/letters/${slug}?after=confirm`);
+    expect(await count(page)).toBe(before + 1);
+    await page.getByText("Browser Signer").waitFor();
+
+    await page.goto(app.url + linkPath(mail.links, "/withdraw/"));
+    await page.getByRole("button", { name: "Withdraw my signature" }).click();
+    await page.getByRole("heading", { name: "Your signature is withdrawn" }).waitFor();
+    app.services.cache.invalidate("");
+    await page.goto(`${app.url}/letters/${slug}?after=withdraw`);
+    expect(await count(page)).toBe(before);
+    expect(await page.getByText("Browser Signer").count()).toBe(0);
+  });
+
+  it("passes axe on the home page and on a letter page with signers, updates and chart; saves screenshots", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/`);
+    await expectNoAxeViolations(page);
+    for (const [width, name] of [[375, "letter-375.png"], [1280, "letter-1280.png"]] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${app.url}/letters/${slug}`);
+      await page.locator("svg[role=img]").waitFor();
+      await page.getByText("Leadership agreed to").waitFor();
+      await page.getByText("Colleague 0").waitFor();
+      await expectNoAxeViolations(page);
+      // Nothing overflows sideways on a phone.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: artifactPath(name), fullPage: true });
+    }
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: artifactPath("letter-1280-dark.png"), fullPage: true });
+  });
+
+  it("shows errors at their fields, with JavaScript (shared schema) and without (server), and passes axe", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/letters/${slug}`);
+    await page.getByLabel("Work email").fill("someone@gmail.com");
+    await page.getByRole("button", { name: "Sign and send me the confirmation link" }).click();
+    await page.locator("#name-error").waitFor();
+    expect(await page.locator("#email-error").textContent()).toContain("Use your work address at example.com or example.org");
+    expect(await page.getByLabel("Work email").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel("Work email").inputValue()).toBe("someone@gmail.com");
+    await expectNoAxeViolations(page);
+
+    const plain = await noJs.newPage();
+    await plain.goto(`${app.url}/letters/${slug}`);
+    await plain.getByLabel("Your name").fill("Kept Name");
+    await plain.getByLabel("Work email").fill("kept@evilexample.com");
+    await plain.getByRole("button", { name: "Sign and send me the confirmation link" }).click();
+    await plain.locator("#email-error").waitFor();
+    expect(await plain.getByLabel("Your name").inputValue()).toBe("Kept Name");
+    // axe needs JavaScript: check the server-rendered error page in a JavaScript-enabled tab.
+    const checker = await browser.newPage();
+    await checker.goto(`${app.url}/letters/${slug}?axe=1`);
+    await checker.setContent(await plain.content(), { waitUntil: "load" });
+    await expectNoAxeViolations(checker);
+  });
+
+  it("signs without JavaScript, keyboard only, end to end", async () => {
+    const page = await noJs.newPage();
+    await page.goto(`${app.url}/letters/${slug}`);
+    await page.getByLabel("Your name").focus();
+    await page.keyboard.type("Keyboard Only");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("keyboard.only@example.org");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Analyst");
+    await page.keyboard.press("Tab"); // the first radio of the group
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+
+    const mail = await mailFor("keyboard.only@example.org");
+    await page.goto(app.url + linkPath(mail.links, "/verify/"));
+    await page.getByRole("button", { name: "Confirm my signature" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Your signature is confirmed" }).waitFor();
+    const row = await app.services.db.selectFrom("signatures").select(["status", "name", "job_title"]).where("name", "=", "Keyboard Only").executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "confirmed", name: "Keyboard Only", job_title: "Analyst" });
+  });
+});
