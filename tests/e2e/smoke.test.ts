@@ -29,7 +29,7 @@ describe.skipIf(browserSkipReason)(`browser smoke${browserSkipReason ? ` (skippe
     await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized === true);
     await page.click("text=Cancel the border surveillance contract");
     await page.waitForURL("**/letters/demo");
-    expect(await page.textContent("h1")).toContain("Cancel the border surveillance contract");
+    await page.getByRole("heading", { level: 1, name: "Cancel the border surveillance contract" }).waitFor();
     expect(problems).toEqual([]);
     await expectNoAxeViolations(page);
   });
