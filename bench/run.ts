@@ -1,0 +1,282 @@
+/**
+ * Benchmarks against the built server on loopback (see BENCHMARKS.md).
+ *
+ *   npm run build
+ *   npm run bench -- <scenario> [--db pglite|postgres] [--duration 30] [--connections 32]
+ *
+ * scenario: healthz | sign | confirm | page | json | all
+ * --db postgres uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) as an admin
+ * connection and creates, then drops, a database of its own.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import pg from "pg";
+import { sha256 } from "../app/crypto.server";
+import { connect, type DB } from "../db/connection";
+import { migrateToLatest } from "../db/migrate";
+import { seedDemo } from "../db/seed";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    db: { type: "string", default: "pglite" },
+    duration: { type: "string", default: "30" },
+    connections: { type: "string", default: "32" },
+    confirmations: { type: "string", default: "20000" },
+  },
+});
+const scenario = positionals[0] ?? "all";
+const onPostgres = values.db === "postgres";
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+
+interface Setup {
+  env: Record<string, string>;
+  db: () => DB;
+  close(): Promise<void>;
+}
+
+async function setUpDatabase(): Promise<Setup> {
+  if (!onPostgres) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "undersigned-bench-"));
+    let db: DB | null = null;
+    return {
+      env: { DATA_DIR: dataDir },
+      db: () => (db ??= connect({ pgliteDir: path.join(dataDir, "pglite") }).db),
+      async close() {
+        await db?.destroy();
+        db = null;
+      },
+    };
+  }
+  const admin = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const name = `undersigned_bench_${Date.now()}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  let db: DB | null = null;
+  return {
+    env: { DATABASE_URL: url.href, DATABASE_POOL_SIZE: "16" },
+    db: () => (db ??= connect({ databaseUrl: url.href }).db),
+    async close() {
+      await db?.destroy();
+      db = null;
+    },
+  };
+}
+
+async function dropDatabase(setup: Setup) {
+  if (!onPostgres) return;
+  const admin = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${new URL(setup.env.DATABASE_URL!).pathname.slice(1)} WITH (FORCE)`);
+  await client.end();
+}
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+async function startServer(env: Record<string, string>): Promise<Server> {
+  const port = 23_000 + Math.floor(Math.random() * 10_000);
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    env: {
+      ...process.env,
+      ...env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      APP_URL: `http://127.0.0.1:${port}`,
+      SESSION_SECRET: "bench-session-secret-0123456789abcdef012345",
+      EMAIL_HASH_SECRET: "bench-email-hash-secret-0123456789abcdef0123",
+      RATE_LIMITS: "off",
+      // Mail is the workers' job (npm run worker); the web process is what this measures.
+      WORKER: "off",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    // VmHWM: the process's peak resident set size so far.
+    peakRssMb: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+interface Figures {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+  ok: number;
+  peakRssMb: number;
+}
+
+type CannonOptions = Omit<autocannon.Options, "url"> & { path?: string };
+
+async function cannon(name: string, server: Server, { path: urlPath = "", ...opts }: CannonOptions, okStatus: number): Promise<Figures> {
+  const result = await autocannon({ connections, duration, ...opts, url: server.url + urlPath });
+  const statuses = result.statusCodeStats as unknown as Record<string, { count: number }>;
+  const ok = statuses[String(okStatus)]?.count ?? 0;
+  const total = Object.values(statuses).reduce((n, s) => n + s.count, 0);
+  return {
+    name,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + (total - ok),
+    requests: total,
+    ok,
+    peakRssMb: Math.round(server.peakRssMb()),
+  };
+}
+
+const healthz = (server: Server) => cannon("healthz", server, { path: "/healthz" }, 200);
+
+async function signBurst(server: Server, setup: Setup): Promise<Figures> {
+  let n = 0;
+  const run = randomBytes(3).toString("hex");
+  const figures = await cannon(
+    "sign",
+    server,
+    {
+      requests: [
+        {
+          method: "POST",
+          path: "/letters/demo",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          setupRequest: (req) => ({
+            ...req,
+            body: `name=Bench+Signer+${n}&email=bench.${run}.${n++}%40example.com&title=Engineer&visibility=${n % 3 ? "public" : "anonymous"}`,
+          }),
+        },
+      ],
+    },
+    303,
+  );
+  await server.stop();
+  const db = setup.db();
+  const signatures = Number((await db.selectFrom("signatures").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  const outbox = Number((await db.selectFrom("email_outbox").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  console.log(`  accepted (303): ${figures.ok}; pending signatures: ${signatures}; outbox rows: ${outbox}; ${signatures === figures.ok && outbox === figures.ok ? "exact" : "MISMATCH"}`);
+  await setup.close();
+  return figures;
+}
+
+async function confirmBurst(setup: Setup): Promise<{ figures: Figures; server: Server }> {
+  const count = Number(values.confirmations);
+  const tokens = Array.from({ length: count }, () => randomBytes(32).toString("base64url"));
+  const db = setup.db();
+  const letter = await db.selectFrom("letters").select("id").where("slug", "=", "demo").executeTakeFirstOrThrow();
+  const rows = tokens.map((t) => ({
+    letter_id: letter.id,
+    email_hash: randomBytes(32).toString("hex"),
+    domain: "example.com",
+    name: null,
+    job_title: null,
+    visibility: "anonymous" as const,
+    letter_version: "bench",
+    confirm_token_hash: sha256(t),
+    confirm_expires_at: new Date(Date.now() + 3_600_000),
+    withdraw_token_hash: sha256(randomBytes(32).toString("hex")),
+  }));
+  for (let i = 0; i < rows.length; i += 1000) await db.insertInto("signatures").values(rows.slice(i, i + 1000)).execute();
+  await setup.close();
+  const server = await startServer(setup.env);
+  let i = 0;
+  const figures = await cannon(
+    "confirm",
+    server,
+    {
+      amount: count,
+      duration: undefined,
+      requests: [
+        {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          setupRequest: (req) => ({ ...req, path: `/verify/${tokens[i++ % count]}`, body: "" }),
+        },
+      ],
+    },
+    200,
+  );
+  return { figures, server };
+}
+
+function report(all: Figures[]) {
+  const base = all.find((f) => f.name === "healthz");
+  console.log(`\n${values.db}, ${connections} connections${duration ? `, ${duration}s` : ""}`);
+  console.log("scenario  | req/s | p50 ms | p99 ms | errors | peak RSS MB | vs /healthz");
+  for (const f of all) {
+    const ratio = base ? (f.rps / base.rps).toFixed(2) : "-";
+    console.log(`${f.name.padEnd(9)} | ${String(f.rps).padStart(5)} | ${String(f.p50).padStart(6)} | ${String(f.p99).padStart(6)} | ${String(f.errors).padStart(6)} | ${String(f.peakRssMb).padStart(11)} | ${ratio}`);
+  }
+}
+
+async function main() {
+  const setup = await setUpDatabase();
+  const db = setup.db();
+  await migrateToLatest(db);
+  await seedDemo(db);
+  await setup.close();
+  const results: Figures[] = [];
+  const want = (s: string) => scenario === "all" || scenario === s;
+  try {
+    if (scenario !== "confirm") {
+      const server = await startServer(setup.env);
+      try {
+        results.push(await healthz(server));
+        if (want("page")) results.push(await cannon("page", server, { path: "/letters/demo" }, 200));
+        if (want("json")) results.push(await cannon("json", server, { path: "/api/letters/demo" }, 200));
+        if (want("sign")) results.push(await signBurst(server, setup));
+      } finally {
+        if (server.child.exitCode === null) await server.stop();
+      }
+    }
+    if (want("confirm")) {
+      const { figures, server } = await confirmBurst(setup);
+      const base = await healthz(server);
+      if (!results.some((r) => r.name === "healthz")) results.push(base);
+      results.push(figures);
+      await new Promise((r) => setTimeout(r, 1_200));
+      const shown = (await (await fetch(`${server.url}/api/letters/demo`)).json()).signatures.verified;
+      await server.stop();
+      const confirmed = Number(
+        (await setup.db().selectFrom("signatures").select((eb) => eb.fn.countAll().as("n")).where("status", "=", "confirmed").executeTakeFirstOrThrow()).n,
+      );
+      await setup.close();
+      console.log(`  confirmed rows: ${confirmed}; count shown: ${shown}; ${confirmed === shown && confirmed === figures.ok ? "exact" : "MISMATCH"}`);
+    }
+  } finally {
+    await setup.close();
+    await dropDatabase(setup);
+  }
+  report(results);
+}
+
+await main();
