@@ -76,7 +76,21 @@ const EmailField = z
   .max(254, "Email must be at most 254 characters")
   .pipe(z.email({ error: "Enter a valid email address, like name@example.com" }));
 
+const signatureSchemas = new Map<string, ReturnType<typeof buildSignatureSchema>>();
+
+/** One schema per allow-list, built once: building a zod schema costs far more than running it. */
 export function signatureSchema(allowedDomains: readonly string[]) {
+  const key = allowedDomains.join(",");
+  let schema = signatureSchemas.get(key);
+  if (!schema) {
+    if (signatureSchemas.size > 1_000) signatureSchemas.clear();
+    schema = buildSignatureSchema(allowedDomains);
+    signatureSchemas.set(key, schema);
+  }
+  return schema;
+}
+
+function buildSignatureSchema(allowedDomains: readonly string[]) {
   return z.object({
     name: oneLine("Name", 100),
     email: EmailField.refine(
@@ -87,7 +101,7 @@ export function signatureSchema(allowedDomains: readonly string[]) {
     visibility: z.enum(["public", "anonymous"], { error: "Choose whether your name is shown" }),
   });
 }
-export type SignatureInput = z.infer<ReturnType<typeof signatureSchema>>;
+export type SignatureInput = z.infer<ReturnType<typeof buildSignatureSchema>>;
 
 export const LoginSchema = z.object({ email: EmailField });
 

@@ -89,6 +89,10 @@ interface Server {
   stop(): Promise<void>;
 }
 
+const children = new Set<ChildProcess>();
+// A failed run must not leave a server holding the port or the database.
+process.on("exit", () => children.forEach((c) => c.kill()));
+
 async function startServer(env: Record<string, string>): Promise<Server> {
   const port = 23_000 + Math.floor(Math.random() * 10_000);
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
@@ -106,6 +110,8 @@ async function startServer(env: Record<string, string>): Promise<Server> {
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {
@@ -140,7 +146,8 @@ interface Figures {
 type CannonOptions = Omit<autocannon.Options, "url"> & { path?: string };
 
 async function cannon(name: string, server: Server, { path: urlPath = "", ...opts }: CannonOptions, okStatus: number): Promise<Figures> {
-  const result = await autocannon({ connections, duration, ...opts, url: server.url + urlPath });
+  // A fixed amount of requests replaces the duration.
+  const result = await autocannon({ connections, ...(opts.amount ? {} : { duration }), ...opts, url: server.url + urlPath });
   const statuses = result.statusCodeStats as unknown as Record<string, { count: number }>;
   const ok = statuses[String(okStatus)]?.count ?? 0;
   const total = Object.values(statuses).reduce((n, s) => n + s.count, 0);
@@ -214,7 +221,6 @@ async function confirmBurst(setup: Setup): Promise<{ figures: Figures; server: S
     server,
     {
       amount: count,
-      duration: undefined,
       requests: [
         {
           method: "POST",

@@ -123,8 +123,10 @@ export async function listPublicLetters(db: DB, cache: TtlCache): Promise<Letter
 export const cachedPublicLetter = (db: DB, cache: TtlCache, slug: string) =>
   cache.get(`letter:${slug}`, () => findPublicLetter(db, slug));
 
+export const countsKey = (letterId: string) => `counts:${letterId}`;
+
 export const cachedCounts = (db: DB, cache: TtlCache, letterId: string): Promise<LetterCounts> =>
-  cache.get(`counts:${letterId}`, () => countSignatures(db, letterId));
+  cache.get(countsKey(letterId), () => countSignatures(db, letterId));
 
 export const cachedGrowth = (db: DB, cache: TtlCache, letterId: string, publishedAt: string | null): Promise<GrowthPoint[]> =>
   cache.get(`growth:${letterId}`, () => signatureGrowth(db, letterId, publishedAt ? new Date(publishedAt) : null));

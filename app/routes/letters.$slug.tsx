@@ -21,7 +21,9 @@ const SIGN_FIELDS = ["name", "email", "title", "visibility"] as const;
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");
   if (!letter) throw notFound();
-  const page = await loadLetterPage(context, letter, pageParam(request));
+  const pageNumber = pageParam(request);
+  // Rendering Markdown and gathering counts once a second per page is plenty for a viral letter.
+  const page = await context.cache.get(`page:${letter.id}:${pageNumber}`, () => loadLetterPage(context, letter, pageNumber));
   return json(
     {
       letter: page,

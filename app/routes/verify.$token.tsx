@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { NO_STORE, routeHeaders } from "../http.server";
-import { cachedCounts } from "../models/letter.server";
+import { cachedCounts, countsKey } from "../models/letter.server";
 import { confirmSignature, findByConfirmToken } from "../models/signature.server";
 import { noStoreHeaders, requireUsableToken } from "../token-page.server";
 
@@ -21,17 +21,19 @@ export async function action({ params, context }: ActionFunctionArgs) {
       headers: { "Cache-Control": NO_STORE },
     });
   }
-  await confirmSignature(context.db, token);
-  const after = await findByConfirmToken(context.db, token);
-  // The signer should see their own signature counted, not a second-old figure.
-  context.cache.invalidate(`counts:${found.letter.id}`);
+  const confirmedNow = await confirmSignature(context.db, token);
+  const committedAt = Date.now();
   const counts = await cachedCounts(context.db, context.cache, found.letter.id);
+  // The count is shared and up to a second old; the signer should still see their own signature in
+  // it. A count that began before this confirmation committed cannot include it: add it.
+  const startedAt = context.cache.startedAt(countsKey(found.letter.id)) ?? committedAt;
+  const confirmed = confirmedNow || found.status === "confirmed";
   return json(
     {
-      confirmed: after?.status === "confirmed",
-      status: after?.status ?? found.status,
+      confirmed,
+      status: confirmed ? "confirmed" : found.status,
       visibility: found.visibility,
-      verified: counts.verified,
+      verified: counts.verified + (confirmedNow && startedAt < committedAt ? 1 : 0),
       shareUrl: `${context.config.appUrl}/letters/${found.letter.slug}`,
     },
     { headers: noStoreHeaders() },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../helpers/app";
+import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { dbLabel } from "../helpers/db";
 import { createOpenLetter } from "../helpers/fixtures";
 import { signAndConfirm, signAndReadMail, verifiedCount } from "../helpers/signing";
@@ -141,6 +141,8 @@ describe(`signing a letter (${dbLabel})`, () => {
     const html = await confirmed.text();
     expect(html).toContain("Your signature is confirmed");
     expect(html).toContain("You chose to be named");
+    // The count was cached before this confirmation, and still includes it.
+    expect(textOf(html)).toContain(`now has ${before + 1} verified signatures`);
     expect(html).toContain(`${app.config.appUrl}/letters/${slug}`);
     expect(await verifiedCount(app, slug)).toBe(before + 1);
 
