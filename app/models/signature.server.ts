@@ -105,6 +105,7 @@ export interface TokenLookup {
   status: "pending" | "confirmed" | "withdrawn" | "invalidated";
   visibility: Visibility;
   expired: boolean;
+  confirmedAt: Date | null;
   letter: { id: string; slug: string; title: string; status: string };
 }
 
@@ -117,7 +118,7 @@ async function findByTokenHash(
   const row = await db
     .selectFrom("signatures as s")
     .innerJoin("letters as l", "l.id", "s.letter_id")
-    .select(["s.id", "s.status", "s.visibility", "s.confirm_expires_at", "l.id as letter_id", "l.slug", "l.title", "l.status as letter_status"])
+    .select(["s.id", "s.status", "s.visibility", "s.confirm_expires_at", "s.confirmed_at", "l.id as letter_id", "l.slug", "l.title", "l.status as letter_status"])
     .where(`s.${column}`, "=", sha256(token))
     .executeTakeFirst();
   if (!row) return null;
@@ -126,6 +127,7 @@ async function findByTokenHash(
     status: row.status,
     visibility: row.visibility,
     expired: row.status === "pending" && row.confirm_expires_at.getTime() <= Date.now(),
+    confirmedAt: row.confirmed_at,
     letter: { id: row.letter_id, slug: row.slug, title: row.title, status: row.letter_status },
   };
 }

@@ -1,23 +1,26 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { NO_STORE, routeHeaders } from "../http.server";
 import { findByWithdrawToken, withdrawSignature } from "../models/signature.server";
 import { noStoreHeaders, requireUsableToken } from "../token-page.server";
-import { routeHeaders } from "../http.server";
 
-// Same two steps as confirming: the GET shows a button, only the POST withdraws.
+// Same two steps as confirming: the GET shows a button (or the result), only the POST withdraws.
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = requireUsableToken(await findByWithdrawToken(context.db, params.token ?? ""), "withdraw");
   return json({ title: found.letter.title, slug: found.letter.slug, status: found.status }, { headers: noStoreHeaders() });
 }
 
-export async function action({ params, context }: ActionFunctionArgs) {
+export async function action({ params, request, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
   const found = requireUsableToken(await findByWithdrawToken(context.db, token), "withdraw");
-  const withdrawn = await withdrawSignature(context.db, token);
-  context.cache.invalidate(`counts:${found.letter.id}`);
-  context.cache.invalidate(`signers:${found.letter.id}`);
-  return json({ withdrawn: withdrawn || found.status === "withdrawn" }, { headers: noStoreHeaders() });
+  if (await withdrawSignature(context.db, token)) {
+    // The signer should see the count drop and their name go at once.
+    context.cache.invalidate(`counts:${found.letter.id}`);
+    context.cache.invalidate(`signers:${found.letter.id}`);
+    context.cache.invalidate(`page:${found.letter.id}`);
+  }
+  return redirect(new URL(request.url).pathname, { status: 303, headers: { "Cache-Control": NO_STORE } });
 }
 
 export const headers = routeHeaders;
@@ -26,16 +29,11 @@ export const meta: MetaFunction = () => [{ title: "Withdraw your signature · Un
 
 export default function Withdraw() {
   const { title, slug, status } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  if (result) {
+  if (status === "withdrawn") {
     return (
       <section className="narrow" aria-labelledby="done-heading">
-        <h1 id="done-heading">{result.withdrawn ? "Your signature is withdrawn" : "Nothing to withdraw"}</h1>
-        <p>
-          {result.withdrawn
-            ? "It no longer counts, and your name is no longer shown or kept."
-            : "This signature could not be withdrawn."}
-        </p>
+        <h1 id="done-heading">Your signature is withdrawn</h1>
+        <p>It no longer counts, and your name is no longer shown or kept.</p>
         <p>
           <Link to={`/letters/${slug}`}>Back to the letter</Link>
         </p>
@@ -48,7 +46,6 @@ export default function Withdraw() {
       <p>
         This removes your signature from <strong>{title}</strong>: it stops counting and your name disappears.
       </p>
-      {status === "withdrawn" ? <p>This signature is already withdrawn.</p> : null}
       <Form method="post">
         <button type="submit" className="danger">
           Withdraw my signature

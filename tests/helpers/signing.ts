@@ -25,7 +25,7 @@ export async function signAndReadMail(app: TestApp, slug: string, signer: Signer
 export async function signAndConfirm(app: TestApp, slug: string, signer: Signer) {
   const links = await signAndReadMail(app, slug, signer);
   const confirmed = await app.post(links.verifyPath!, {});
-  if (confirmed.status !== 200) throw new Error(`confirm answered ${confirmed.status}`);
+  if (confirmed.status !== 303) throw new Error(`confirm answered ${confirmed.status}`);
   return links;
 }
 

@@ -49,14 +49,15 @@ describe(`the server process (${dbLabel})`, () => {
     const verify = new URL(links.find((l) => l.includes("/verify/"))!);
     const withdraw = new URL(links.find((l) => l.includes("/withdraw/"))!);
     expect((await fetch(verify)).status).toBe(200);
-    expect((await post(verify.pathname, {})).status).toBe(200);
-    expect((await post(withdraw.pathname, {})).status).toBe(200);
+    expect((await post(verify.pathname, {})).status).toBe(303);
+    expect((await fetch(verify)).status).toBe(200);
+    expect((await post(withdraw.pathname, {})).status).toBe(303);
     await fetch(`${server.url}/letters/demo?page=2`);
 
     const lines = server.output().trim().split("\n");
     const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
     expect(requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual(
-      expect.arrayContaining(["POST /letters/:slug 303", "GET /verify/:token 200", "POST /verify/:token 200", "POST /withdraw/:token 200"]),
+      expect.arrayContaining(["POST /letters/:slug 303", "GET /verify/:token 200", "POST /verify/:token 303", "POST /withdraw/:token 303"]),
     );
     for (const r of requests) expect(Object.keys(r).sort()).toEqual(["event", "level", "method", "ms", "route", "status", "time"]);
     const everything = server.output();

@@ -93,7 +93,7 @@ describe(`signing a letter (${dbLabel})`, () => {
     await app.deliverMail();
     await app.smtp.waitFor(() => app.smtp.to("grace@example.com").length === 2);
     const verify = app.smtp.to("grace@example.com")[1]!.links.find((l) => l.includes("/verify/"))!;
-    expect((await app.post(new URL(verify).pathname, {})).status).toBe(200);
+    expect((await app.post(new URL(verify).pathname, {})).status).toBe(303);
     const confirmed = await app.post(`/letters/${slug}`, signer);
     const snapshot = async (r: Response) => ({ status: r.status, location: r.headers.get("location"), body: await r.text() });
     const [a, b, c] = await Promise.all([first, again, confirmed].map(snapshot));
@@ -137,8 +137,9 @@ describe(`signing a letter (${dbLabel})`, () => {
     expect(await verifiedCount(app, slug)).toBe(before);
 
     const confirmed = await app.post(verifyPath!, {});
-    expect(confirmed.status).toBe(200);
-    const html = await confirmed.text();
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get("location")).toBe(verifyPath);
+    const html = await (await app.get(verifyPath!)).text();
     expect(html).toContain("Your signature is confirmed");
     expect(html).toContain("You chose to be named");
     // The count was cached before this confirmation, and still includes it.
@@ -146,7 +147,7 @@ describe(`signing a letter (${dbLabel})`, () => {
     expect(html).toContain(`${app.config.appUrl}/letters/${slug}`);
     expect(await verifiedCount(app, slug)).toBe(before + 1);
 
-    expect((await app.post(verifyPath!, {})).status).toBe(200);
+    expect((await app.post(verifyPath!, {})).status).toBe(303);
     expect(await verifiedCount(app, slug)).toBe(before + 1);
   });
 
@@ -175,8 +176,8 @@ describe(`signing a letter (${dbLabel})`, () => {
     expect(await verifiedCount(app, slug)).toBe(count);
 
     const response = await app.post(withdrawPath, {});
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain("Your signature is withdrawn");
+    expect(response.status).toBe(303);
+    expect(await (await app.get(withdrawPath)).text()).toContain("Your signature is withdrawn");
     expect(await verifiedCount(app, slug)).toBe(count - 1);
     expect(await (await app.get(`/letters/${slug}`)).text()).not.toContain("Changed Mind");
     const row = await db().selectFrom("signatures").selectAll().where("status", "=", "withdrawn").executeTakeFirstOrThrow();
