@@ -52,8 +52,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
 
 declare module "@remix-run/node" {
   interface AppLoadContext extends Services {
-    /** Per-request CSP nonce for Remix's inline scripts. */
-    nonce: string;
     /** HMAC of the client IP: rate limits and abuse signals never see the raw address. */
     ipHash: string;
   }

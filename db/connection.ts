@@ -45,6 +45,7 @@ export function connect(options: ConnectionOptions): Connection {
     });
     // An idle client losing its server (a PostgreSQL restart) must not crash the process.
     pool.on("error", () => {});
+    pool.on("connect", (client) => preparedStatements(client));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: "postgres", pool };
   }
   const dir = options.pgliteDir ?? "./data/pglite";
@@ -111,3 +112,26 @@ class SerializedDriver implements Driver {
 }
 
 export type { Dialect };
+
+const MAX_PREPARED_PER_CLIENT = 100;
+
+/**
+ * Kysely sends parameterized text; PostgreSQL then parses and plans it on every call. Naming the
+ * statement makes pg prepare it once per connection and reuse the plan. Bounded per connection,
+ * since a statement with a variable IN-list has a new text for every length.
+ */
+function preparedStatements(client: pg.PoolClient) {
+  const names = new Map<string, string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text !== "string" || !Array.isArray(values) || values.length === 0 || typeof callback === "function") {
+      return query(text, values, callback);
+    }
+    let name = names.get(text);
+    if (!name && names.size < MAX_PREPARED_PER_CLIENT) {
+      name = `k${names.size}`;
+      names.set(text, name);
+    }
+    return name ? query({ name, text, values }) : query(text, values);
+  };
+}

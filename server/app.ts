@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -34,23 +33,9 @@ export function createApp(build: ServerBuild, services: Services): express.Expre
     next();
   });
 
+  // Headers for every response. The Content-Security-Policy, with its per-document nonce, is set by
+  // app/entry.server.tsx on the HTML it renders.
   app.use((_req, res, next) => {
-    const nonce = randomBytes(16).toString("base64");
-    res.locals.nonce = nonce;
-    res.setHeader(
-      "Content-Security-Policy",
-      [
-        "default-src 'self'",
-        `script-src 'self' 'nonce-${nonce}'`,
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-      ].join("; "),
-    );
     res.setHeader("X-Content-Type-Options", "nosniff");
     // Token pages must not leak their URL to anything they link to.
     res.setHeader("Referrer-Policy", "no-referrer");
@@ -93,9 +78,8 @@ export function createApp(build: ServerBuild, services: Services): express.Expre
   const handler = createRequestHandler({
     build: withDatabaseOutageAs503(build),
     mode: config.production ? "production" : "development",
-    getLoadContext: (req, res) => ({
+    getLoadContext: (req) => ({
       ...services,
-      nonce: res.locals.nonce as string,
       ipHash: hmac(services.keys.ipHash, req.ip ?? req.socket.remoteAddress ?? "unknown"),
     }),
   });
