@@ -95,7 +95,10 @@ process.on("exit", () => children.forEach((c) => c.kill()));
 
 async function startServer(env: Record<string, string>): Promise<Server> {
   const port = 23_000 + Math.floor(Math.random() * 10_000);
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  // Exactly what `npm start` runs (node flags included), without npm in between.
+  const [, ...args] = (JSON.parse(readFileSync("package.json", "utf8")).scripts.start as string).split(/\s+/);
+  if (process.env.BENCH_NODE_FLAGS) args.unshift(...process.env.BENCH_NODE_FLAGS.split(/\s+/));
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       ...env,
