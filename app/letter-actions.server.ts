@@ -11,8 +11,18 @@ import {
   updateDraft,
   updatePublishedSettings,
 } from "./models/letter-admin.server";
+import { countMatching, invalidateSignatures } from "./models/abuse.server";
 import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
-import { DeliverySchema, fieldErrors, formFields, LetterDraftSchema, LoginSchema, ResponseSchema, UpdateSchema } from "./validation";
+import {
+  DeliverySchema,
+  fieldErrors,
+  formFields,
+  InvalidationSchema,
+  LetterDraftSchema,
+  LoginSchema,
+  ResponseSchema,
+  UpdateSchema,
+} from "./validation";
 
 const FROZEN =
   "This letter is published: its title, addressee, text and demands are frozen, because people signed exactly that text. Post an update instead.";
@@ -68,6 +78,28 @@ export async function handleLetterAction(
   }
 
   if (letter.status === "draft") throw conflict("Publish the letter first.");
+
+  if (intent === "invalidate-preview" || intent === "invalidate") {
+    const parsed = InvalidationSchema.safeParse({
+      ...formFields(form, ["invDomain", "invFrom", "invTo", "previewed"]),
+      statuses: form.getAll("statuses").filter((v) => typeof v === "string"),
+    });
+    if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
+    const { invDomain, invFrom, invTo, statuses, previewed } = parsed.data;
+    const criteria = { domain: invDomain, from: invFrom, to: invTo, statuses };
+    if (intent === "invalidate-preview") {
+      const count = await countMatching(db, letter.id, criteria);
+      return json({ intent, ok: true, errors: {}, preview: { count, criteria: formFields(form, ["invDomain", "invFrom", "invTo"]), statuses } }, { headers: { "Cache-Control": NO_STORE } });
+    }
+    if (previewed === undefined) return refused(intent, { invDomain: "Preview the count first." });
+    const result = await invalidateSignatures(db, letter.id, organizerId, criteria, previewed);
+    if (!result.ok) {
+      return refused(intent, { invDomain: `The matching set changed (${result.count} now, ${previewed} previewed). Preview again.` });
+    }
+    context.cache.invalidate(`counts:${letter.id}`);
+    context.cache.invalidate(`page:${letter.id}`);
+    return json({ intent, ok: true, errors: {}, invalidated: result.count }, { headers: { "Cache-Control": NO_STORE } });
+  }
 
   if (intent === "settings") {
     const parsed = LetterDraftSchema.pick({ listed: true, goal: true, closesAt: true, revealThreshold: true }).safeParse({

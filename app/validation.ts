@@ -218,3 +218,34 @@ export function formFields(form: FormData, names: readonly string[]): Record<str
   }
   return out;
 }
+
+const optionalDateTime = (label: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      const date = new Date(/Z$|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`);
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) || Number.isNaN(date.getTime())) {
+        ctx.addIssue({ code: "custom", message: `${label} must be a date and time, like 2027-01-31T14:00` });
+        return z.NEVER;
+      }
+      return date;
+    });
+
+/** Which signatures to invalidate: a domain (and its subdomains), a time window (UTC), or both. */
+export const InvalidationSchema = z
+  .object({
+    invDomain: z
+      .string()
+      .optional()
+      .transform((v) => (v?.trim() ? normalizeDomain(v) : null))
+      .refine((v) => v === null || !domainError(v)?.includes("not a domain"), "Enter a domain like example.com, or leave it empty"),
+    invFrom: optionalDateTime("From"),
+    invTo: optionalDateTime("Until"),
+    statuses: z.array(z.enum(["pending", "confirmed"])).min(1, "Choose pending, confirmed or both"),
+    previewed: z.coerce.number().int().min(0).optional(),
+  })
+  .refine((c) => c.invDomain || c.invFrom || c.invTo, { message: "Choose a domain or a time window", path: ["invDomain"] })
+  .refine((c) => !c.invFrom || !c.invTo || c.invFrom < c.invTo, { message: "The window must end after it starts", path: ["invTo"] });

@@ -1,11 +1,13 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { AbusePanel } from "../components/abuse-panel";
 import { LetterForm } from "../components/letter-form";
 import { OrganizerPanels } from "../components/organizer-panels";
 import { NO_STORE, readForm, routeHeaders } from "../http.server";
 import { handleLetterAction } from "../letter-actions.server";
 import { letterFormValues } from "../letter-form";
+import { abuseSignals, auditEntries } from "../models/abuse.server";
 import { countSignatures } from "../models/counts.server";
 import { effectiveStatus } from "../models/letter.server";
 import { listLetterOrganizers } from "../models/membership.server";
@@ -13,11 +15,13 @@ import { requireLetter } from "../organizer.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organizerId, letter } = await requireLetter(request, context, params.id);
-  const [demands, counts, team, updates] = await Promise.all([
+  const [demands, counts, team, updates, signals, audit] = await Promise.all([
     context.db.selectFrom("demands").select(["kind", "text"]).where("letter_id", "=", letter.id).orderBy("position").execute(),
     countSignatures(context.db, letter.id),
     listLetterOrganizers(context.db, context.keys, letter.id),
     context.db.selectFrom("letter_updates").select(["body", "created_at"]).where("letter_id", "=", letter.id).orderBy("created_at", "desc").execute(),
+    abuseSignals(context.db, letter.id),
+    auditEntries(context.db, letter.id),
   ]);
   return json(
     {
@@ -37,6 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       counts,
       team,
       updates: updates.map((u) => ({ body: u.body, createdAt: u.created_at.toISOString() })),
+      abuse: { signals, audit },
     },
     { headers: { "Cache-Control": NO_STORE } },
   );
@@ -53,7 +58,7 @@ export const meta: MetaFunction = () => [{ title: "Organize a letter · Undersig
 export default function EditLetter() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as
-    | { intent: string; ok: boolean; errors: Record<string, string>; values?: typeof data.values; demands?: typeof data.demands }
+    | { intent: string; ok: boolean; errors: Record<string, string>; values?: typeof data.values; demands?: typeof data.demands; preview?: { count: number; criteria: Record<string, string | undefined>; statuses: string[] }; invalidated?: number }
     | undefined;
   const { letter } = data;
   const draftErrors = result && !result.ok && result.values ? result.errors : {};
@@ -67,7 +72,7 @@ export default function EditLetter() {
         <Link to={`/dashboard/letters/${letter.id}/preview`}>Preview the public page</Link>
         {letter.status !== "draft" ? <Link to={`/letters/${letter.slug}`}>Open the public page</Link> : null}
       </p>
-      {result?.ok ? <p className="notice" role="status">Saved.</p> : null}
+      {result?.ok && !result.preview && result.invalidated === undefined ? <p className="notice" role="status">Saved.</p> : null}
       {letter.status === "draft" ? (
         <LetterForm
           values={result?.values ?? data.values}
@@ -87,6 +92,7 @@ export default function EditLetter() {
         </p>
       )}
       <OrganizerPanels data={data} result={result} />
+      {letter.status !== "draft" ? <AbusePanel data={data.abuse} result={result} /> : null}
     </section>
   );
 }

@@ -56,6 +56,8 @@ export interface SignatureSeed {
   confirmedAt?: Date;
   /** The confirm token whose SHA-256 is stored: lets a test POST /verify/:token itself. */
   confirmToken?: string;
+  ipHash?: string;
+  createdAt?: Date;
 }
 
 /** Inserts signatures directly, for tests about what pages show rather than how people sign. */
@@ -78,6 +80,8 @@ export async function insertSignatures(db: DB, letterId: string, seeds: Signatur
       confirm_expires_at: new Date(Date.now() + 72 * 3_600_000),
       withdraw_token_hash: sha(randomBytes(32).toString("hex")),
       confirmed_at: status === "confirmed" ? (s.confirmedAt ?? new Date()) : null,
+      ip_hash: s.ipHash ?? null,
+      created_at: s.createdAt ?? new Date(),
     };
   });
   for (let i = 0; i < rows.length; i += 500) await db.insertInto("signatures").values(rows.slice(i, i + 500)).execute();

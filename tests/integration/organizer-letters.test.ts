@@ -190,7 +190,7 @@ describe(`authorization (${dbLabel})`, () => {
     for (const path of [`/dashboard/letters/${id}`, `/dashboard/letters/${id}/preview`]) {
       expect((await app.get(path, as(mallory))).status).toBe(404);
     }
-    for (const intent of ["save", "publish", "move-up:1", "remove:0", "close", "settings", "update", "delivery", "response", "invite", "remove-organizer"]) {
+    for (const intent of ["save", "publish", "move-up:1", "remove:0", "close", "settings", "update", "delivery", "response", "invite", "remove-organizer", "invalidate-preview", "invalidate"]) {
       const response = await app.post(`/dashboard/letters/${id}`, { ...draft({ title: "Hijacked" }), intent, body: "x", email: "m@organizers.test", organizerId: "1" }, as(mallory));
       expect(response.status, intent).toBe(404);
     }
