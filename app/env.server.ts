@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   WORKER: optional(onOff),
   RATE_LIMITS: optional(onOff),
   DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
+  OUTBOX_LEASE_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
 });
 
 export interface Config {
@@ -42,6 +43,8 @@ export interface Config {
   port: number;
   workerEnabled: boolean;
   rateLimitsEnabled: boolean;
+  /** How long a claimed outbox row stays invisible to other workers: a crashed worker's mail returns after it. */
+  outboxLeaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port,
     workerEnabled: (e.WORKER ?? "on") === "on",
     rateLimitsEnabled: (e.RATE_LIMITS ?? "on") === "on",
+    outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS ?? 120,
   };
 }
 

@@ -12,8 +12,10 @@ function isPermanent(error: unknown): boolean {
 }
 
 /** Sends one batch of due mail; returns how many rows it claimed. */
-export async function processOutboxBatch(services: Pick<Services, "db" | "keys" | "mailer" | "log">): Promise<number> {
-  const rows = await claimDueEmails(services.db, BATCH);
+type WorkerServices = Pick<Services, "db" | "keys" | "mailer" | "log"> & { config?: Pick<Services["config"], "outboxLeaseSeconds"> };
+
+export async function processOutboxBatch(services: WorkerServices): Promise<number> {
+  const rows = await claimDueEmails(services.db, BATCH, services.config?.outboxLeaseSeconds);
   await Promise.all(
     rows.map(async (row) => {
       try {
@@ -49,7 +51,7 @@ export interface Worker {
 }
 
 export function startWorker(
-  services: Pick<Services, "db" | "keys" | "mailer" | "log">,
+  services: WorkerServices,
   { idleMs = 500, maintenanceMs = 3_600_000 } = {},
 ): Worker {
   let stopping = false;

@@ -6,7 +6,7 @@ import { decrypt, encrypt } from "../crypto.server";
 
 export const MAX_ATTEMPTS = 8;
 /** A claimed row is invisible to other workers for this long; a crashed worker's rows come back after it. */
-export const LEASE_SECONDS = 120;
+export const DEFAULT_LEASE_SECONDS = 120;
 
 export interface OutboxPayload<K extends EmailKind = EmailKind> {
   to: string;
@@ -34,11 +34,11 @@ export async function enqueueEmail<K extends EmailKind>(
 }
 
 /** Claims due rows; SKIP LOCKED lets several workers share the queue without taking the same row. */
-export async function claimDueEmails(db: DB, limit: number): Promise<OutboxRow[]> {
+export async function claimDueEmails(db: DB, limit: number, leaseSeconds = DEFAULT_LEASE_SECONDS): Promise<OutboxRow[]> {
   const result = await sql<OutboxRow>`
     UPDATE email_outbox
        SET attempts = attempts + 1,
-           next_attempt_at = now() + make_interval(secs => ${LEASE_SECONDS})
+           next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
      WHERE id IN (
        SELECT id FROM email_outbox
         WHERE status = 'pending' AND next_attempt_at <= now()

@@ -1,0 +1,112 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { enqueueEmail } from "../../app/models/outbox.server";
+import { startWorker } from "../../app/worker.server";
+import { connect } from "../../db/connection";
+import { seedDemo } from "../../db/seed";
+import { startTestApp, TEST_SECRETS, type TestApp } from "../helpers/app";
+import { createTestDatabase, dbLabel, onPostgres, type TestDatabase } from "../helpers/db";
+import { spawnProcess } from "../helpers/process";
+import { TestSmtpServer } from "../helpers/smtp";
+import { TcpProxy } from "../helpers/tcp-proxy";
+import { deriveKeys } from "../../app/crypto.server";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+});
+
+const countOf = async (app: TestApp, table: "signatures" | "email_outbox") =>
+  Number((await app.services.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+
+describe(`faults (${dbLabel})`, () => {
+  it("keeps accepting signatures while SMTP is down and delivers every mail, once, after it returns", async () => {
+    const app = await startTestApp();
+    cleanups.push(() => app.close());
+    await seedDemo(app.services.db);
+    await app.smtp.stop();
+    const worker = startWorker(app.services, { idleMs: 50 });
+    cleanups.push(() => worker.stop());
+    const emails = Array.from({ length: 6 }, (_, i) => `outage${i}@example.com`);
+    for (const email of emails) {
+      expect((await app.post("/letters/demo", { name: "Patient", email, visibility: "anonymous" })).status).toBe(303);
+    }
+    // The worker tries, fails and backs off; nothing is lost meanwhile.
+    await expect.poll(async () => (await app.services.db.selectFrom("email_outbox").select("attempts").execute()).every((r) => r.attempts >= 1), { timeout: 5_000 }).toBe(true);
+    const waiting = await app.services.db.selectFrom("email_outbox").selectAll().execute();
+    expect(waiting.every((r) => r.status === "pending" && r.payload !== null)).toBe(true);
+
+    await app.smtp.start();
+    // Time passes: the backoff ends.
+    await app.services.db.updateTable("email_outbox").set({ next_attempt_at: new Date() }).execute();
+    await app.smtp.waitFor((mails) => emails.every((e) => mails.some((m) => m.to === e)), 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(app.smtp.received.map((m) => m.to).sort()).toEqual([...emails].sort());
+    expect(await countOf(app, "signatures")).toBe(emails.length);
+  });
+
+  it.skipIf(!onPostgres)("delivers every mail after a worker is killed mid-batch and another starts", async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const smtp = await new TestSmtpServer().start();
+    cleanups.push(() => smtp.stop());
+    const keys = deriveKeys(TEST_SECRETS.EMAIL_HASH_SECRET);
+    const total = 150;
+    await database.connection.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < total; i++) await enqueueEmail(trx, keys.encryption, "login-link", `batch${i}@example.com`, { loginUrl: `http://app.test/${i}` });
+    });
+    const env = { DATABASE_URL: database.url!, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "2" };
+    const first = await spawnProcess("server/worker.ts", env, { waitFor: "worker_started" });
+    await smtp.waitFor((mails) => mails.length >= 10, 15_000);
+    first.child.kill("SIGKILL");
+    await first.stop();
+    const deliveredByFirst = new Set(smtp.received.map((m) => m.to)).size;
+    expect(deliveredByFirst).toBeLessThan(total);
+
+    const second = await spawnProcess("server/worker.ts", env, { waitFor: "worker_started" });
+    cleanups.push(() => second.stop());
+    await smtp.waitFor((mails) => new Set(mails.map((m) => m.to)).size === total, 30_000);
+    const rows = await database.connection.db.selectFrom("email_outbox").select(["status", "payload"]).execute();
+    await expect
+      .poll(async () => (await database.connection.db.selectFrom("email_outbox").select("status").where("status", "<>", "sent").execute()).length, { timeout: 5_000 })
+      .toBe(0);
+    expect(rows).toHaveLength(total);
+    const after = await database.connection.db.selectFrom("email_outbox").select("payload").execute();
+    expect(after.every((r) => r.payload === null)).toBe(true);
+  });
+
+  it.skipIf(!onPostgres)("answers 503 while PostgreSQL is gone, recovers by itself, and leaves no half-written signature", async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    await seedDemo(database.connection.db);
+    const target = new URL(database.url!);
+    const proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
+    cleanups.push(() => proxy.stop());
+    const viaProxy = new URL(database.url!);
+    viaProxy.port = String(proxy.port);
+    const connection = connect({ databaseUrl: viaProxy.href, poolSize: 5 });
+    const app = await startTestApp({ database: { ...database, connection, drop: () => connection.db.destroy() } });
+    cleanups.push(() => app.close());
+
+    const sign = (email: string) => app.post("/letters/demo", { name: "Resilient", email, visibility: "public" });
+    expect((await sign("before@example.com")).status).toBe(303);
+
+    await proxy.stop(); // PostgreSQL "restarts": every connection drops, new ones are refused
+    app.services.cache.invalidate("");
+    for (const response of [await sign("during1@example.com"), await app.get("/healthz"), await app.get("/letters/demo"), await sign("during2@example.com")]) {
+      expect(response.status).toBe(503);
+    }
+    const during = await sign("during3@example.com");
+    expect(during.status).toBe(503);
+    expect(during.headers.get("retry-after")).toBe("5");
+    expect(await during.text()).toContain("briefly unavailable");
+
+    await proxy.start();
+    await expect.poll(async () => (await app.get("/healthz")).status, { timeout: 10_000 }).toBe(200);
+    expect((await sign("after@example.com")).status).toBe(303);
+
+    const rows = await database.connection.db.selectFrom("signatures").select("domain").execute();
+    expect(rows).toHaveLength(2); // before and after; nothing from the outage
+    const outbox = await database.connection.db.selectFrom("email_outbox").select("id").execute();
+    expect(outbox).toHaveLength(2); // each signature with its mail, no orphan on either side
+  });
+});
