@@ -6,6 +6,7 @@ import { connect } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
 import { seedDemo } from "../../db/seed";
 import { createTestDatabase, dbLabel, onPostgres, type TestDatabase } from "../helpers/db";
+import { TEST_SECRETS } from "../helpers/app";
 import { spawnProcess, type RunningProcess } from "../helpers/process";
 import { TestSmtpServer } from "../helpers/smtp";
 
@@ -53,7 +54,16 @@ describe(`the server process (${dbLabel})`, () => {
     expect((await fetch(verify)).status).toBe(200);
     expect((await post(withdraw.pathname, {})).status).toBe(303);
     await fetch(`${server.url}/letters/demo?page=2`);
+    // An organizer too: login token, session cookie.
+    const organizer = "log.organizer@example.com";
+    await post("/login", { email: organizer });
+    await smtp.waitFor(() => smtp.to(organizer).length === 1);
+    const loginLink = new URL(smtp.to(organizer)[0]!.links[0]!);
+    const session = (await post(loginLink.pathname, {})).headers.get("set-cookie")!.split(";")[0]!;
+    expect((await fetch(`${server.url}/dashboard`, { headers: { Cookie: session } })).status).toBe(200);
 
+    // The log line is written when the response finishes, a moment after the client has it.
+    await expect.poll(() => server.output().includes('"route":"/dashboard"')).toBe(true);
     const lines = server.output().trim().split("\n");
     const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
     expect(requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual(
@@ -62,7 +72,9 @@ describe(`the server process (${dbLabel})`, () => {
     for (const r of requests) expect(Object.keys(r).sort()).toEqual(["event", "level", "method", "ms", "route", "status", "time"]);
     const everything = server.output();
     const tokens = [verify.pathname.split("/")[2]!, withdraw.pathname.split("/")[2]!];
-    for (const secret of [email, "log.watcher", "Log Watcher", ...tokens]) expect(everything).not.toContain(secret);
+    const secrets = [email, "log.watcher", "Log Watcher", ...tokens, organizer, loginLink.pathname.split("/")[2]!, session.split("=")[1]!, TEST_SECRETS.SESSION_SECRET, TEST_SECRETS.EMAIL_HASH_SECRET];
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+    expect(requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual(expect.arrayContaining(["POST /login/:token 303", "GET /dashboard 200"]));
   });
 
   it("serves pages and stops cleanly on SIGTERM", async () => {
