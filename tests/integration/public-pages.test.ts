@@ -221,6 +221,12 @@ describe(`counts under concurrency (${dbLabel})`, () => {
     await insertSignatures(db(), id, tokens.map((confirmToken) => ({ status: "pending" as const, confirmToken })));
     const xmin = async () => (await sql<{ x: string }>`SELECT xmin::text AS x FROM letters WHERE id = ${id}`.execute(db())).rows[0]!.x;
     const before = await xmin();
+    // Signing does not touch the letter row either.
+    const signed = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => app.post(`/letters/${slug}`, { name: `Burst ${i}`, email: `burst${i}@example.com`, visibility: "public" })),
+    );
+    expect(signed.map((r) => r.status).filter((s) => s !== 303)).toEqual([]);
+    expect(await xmin()).toBe(before);
     const responses = await Promise.all(tokens.map((t) => app.post(`/verify/${t}`, {})));
     expect(responses.map((r) => r.status).filter((s) => s !== 303)).toEqual([]);
     const confirmedRows = Number(

@@ -208,6 +208,17 @@ describe(`signing a letter (${dbLabel})`, () => {
     expect((await app.get(`/letters/${closed.slug}`)).status).toBe(404);
   });
 
+  it("closes signing by itself once the closing date has passed", async () => {
+    const late = await createOpenLetter(db(), { title: "Dated letter" });
+    await db().updateTable("letters").set({ closes_at: new Date(Date.now() - 60_000) }).where("id", "=", late.id).execute();
+    app.services.cache.invalidate("");
+    expect((await app.post(`/letters/${late.slug}`, { name: "Late", email: "late3@example.com", visibility: "public" })).status).toBe(409);
+    const page = await (await app.get(`/letters/${late.slug}`)).text();
+    expect(page).toContain("This letter is closed");
+    expect(page).not.toContain('name="email"');
+    expect((await (await app.get(`/api/letters/${late.slug}`)).json()).status).toBe("closed");
+  });
+
   it("answers a malformed body with 4xx, never 5xx", async () => {
     const json = await app.post(`/letters/${slug}`, {}, { headers: { "Content-Type": "application/json" }, body: '{"name":"x"}' });
     expect(json.status).toBe(415);

@@ -1,0 +1,76 @@
+import type { BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkPath, startTestApp, type TestApp } from "../helpers/app";
+import { browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
+import { createOpenLetter, insertSignatures } from "../helpers/fixtures";
+
+describe.skipIf(browserSkipReason)(`every page in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
+  let app: TestApp;
+  let browser: BrowserContext;
+  let letter: { id: string; slug: string };
+
+  beforeAll(async () => {
+    app = await startTestApp({ realAppUrl: true });
+    letter = await createOpenLetter(app.services.db, { title: "Live letter", goal: 50 });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("passes axe on login, check-inbox, withdraw, dashboard, new letter, preview, 404 and dev mail", async () => {
+    const page = await browser.newPage();
+    const visit = async (path: string) => {
+      await page.goto(app.url + path);
+      await expectNoAxeViolations(page);
+    };
+    await visit("/login");
+    await visit(`/letters/${letter.slug}/check-inbox`);
+    await visit("/letters/no-such-letter");
+    await page.goto(`${app.url}/letters/${letter.slug}`);
+    await page.getByLabel("Your name").fill("Axe Signer");
+    await page.getByLabel("Work email").fill("axe.signer@example.com");
+    await page.getByLabel("Count me anonymously: my name is not kept").check();
+    await page.getByRole("button", { name: "Sign and send me the confirmation link" }).click();
+    await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+    await app.deliverMail();
+    await app.smtp.waitFor(() => app.smtp.to("axe.signer@example.com").length === 1);
+    const mail = app.smtp.to("axe.signer@example.com")[0]!;
+    await visit(linkPath(mail.links, "/withdraw/"));
+    await page.getByRole("button", { name: "Withdraw my signature" }).click();
+    await page.getByRole("heading", { name: "Your signature is withdrawn" }).waitFor();
+    await expectNoAxeViolations(page);
+
+    await page.goto(`${app.url}/login`);
+    await page.getByLabel("Email").fill("axe.organizer@example.net");
+    await page.getByRole("button", { name: "Send me a sign-in link" }).click();
+    await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+    await expectNoAxeViolations(page);
+    await app.deliverMail();
+    await app.smtp.waitFor(() => app.smtp.to("axe.organizer@example.net").length === 1);
+    await visit(linkPath(app.smtp.to("axe.organizer@example.net")[0]!.links, "/login/"));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Your letters" }).waitFor();
+    await expectNoAxeViolations(page);
+    await visit("/letters/new");
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByText("Please correct the highlighted fields.").waitFor();
+    await expectNoAxeViolations(page);
+    const organizerId = (await app.services.db.selectFrom("sessions").select("organizer_id").executeTakeFirstOrThrow()).organizer_id;
+    await app.services.db.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: organizerId }).execute();
+    await visit(`/dashboard/letters/${letter.id}`);
+    await visit(`/dashboard/letters/${letter.id}/preview`);
+    await visit("/dev/mail");
+  });
+
+  it("refreshes the count by itself every few seconds when JavaScript runs", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/letters/${letter.slug}`);
+    const initial = Number(await page.getByTestId("verified-count").textContent());
+    await insertSignatures(app.services.db, letter.id, Array.from({ length: 3 }, () => ({})));
+    await expect
+      .poll(async () => Number(await page.getByTestId("verified-count").textContent()), { timeout: 20_000, interval: 500 })
+      .toBe(initial + 3);
+  }, 30_000);
+});
