@@ -20,6 +20,8 @@ export interface Keys {
   organizerHash: Buffer;
   /** Client IPs for rate limits and abuse signals: hashed, never stored raw. */
   ipHash: Buffer;
+  /** Rate-limit keys for addresses: unlike signatures' fingerprints, so a limiter row links to nothing. */
+  rateLimit: Buffer;
   /** AES-256-GCM for addresses waiting in the outbox and organizer addresses. */
   encryption: Buffer;
 }
@@ -32,6 +34,7 @@ export function deriveKeys(emailHashSecret: string): Keys {
     signerHash: derive(emailHashSecret, "signer-hash"),
     organizerHash: derive(emailHashSecret, "organizer-hash"),
     ipHash: derive(emailHashSecret, "ip-hash"),
+    rateLimit: derive(emailHashSecret, "rate-limit"),
     encryption: derive(emailHashSecret, "encryption"),
   };
 }

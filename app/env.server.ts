@@ -71,6 +71,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       }
     : developmentSecrets(dataDir, e.SESSION_SECRET, e.EMAIL_HASH_SECRET);
 
+  const workerEnabled = (e.WORKER ?? "on") === "on";
+  if (production && workerEnabled && !e.SMTP_URL) throw mailDirInProduction();
   return {
     production,
     database: {
@@ -86,10 +88,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secureCookies: appUrl.startsWith("https:"),
     ...secrets,
     port,
-    workerEnabled: (e.WORKER ?? "on") === "on",
+    workerEnabled,
     rateLimitsEnabled: (e.RATE_LIMITS ?? "on") === "on",
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS ?? 120,
   };
+}
+
+/** Without SMTP, mail goes to .eml files: recipients and live tokens on disk in the clear. */
+export function mailDirInProduction(): ConfigError {
+  return new ConfigError("SMTP_URL is required when NODE_ENV=production for a process that sends mail: the mail directory is for development only.");
 }
 
 function requireSecret(name: string, value: string | undefined): string {

@@ -1,6 +1,6 @@
 import { json, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Letter } from "../db/schema";
-import { badRequest, NO_STORE } from "./http.server";
+import { badRequest, NO_STORE, tooManyRequests } from "./http.server";
 import { parseLetterForm } from "./letter-form";
 import {
   closeLetter,
@@ -12,7 +12,9 @@ import {
   updatePublishedSettings,
 } from "./models/letter-admin.server";
 import { countMatching, invalidateSignatures } from "./models/abuse.server";
+import { MIN_DOMAIN_GROUP } from "./models/counts.server";
 import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
+import { addressKey } from "./rate-limit.server";
 import {
   DeliverySchema,
   fieldErrors,
@@ -23,6 +25,10 @@ import {
   ResponseSchema,
   UpdateSchema,
 } from "./validation";
+
+// Counting a handful of signatures by domain and minute would single people out: the same floor as
+// the public per-domain breakdown.
+const TOO_FEW = `Fewer than ${MIN_DOMAIN_GROUP} signatures match. Sets that small are neither shown nor invalidated, to protect the people in them: widen the criteria.`;
 
 const FROZEN =
   "This letter is published: its title, addressee, text and demands are frozen, because people signed exactly that text. Post an update instead.";
@@ -64,6 +70,9 @@ export async function handleLetterAction(
   if (intent === "invite") {
     const parsed = LoginSchema.safeParse(formFields(form, ["email"]));
     if (!parsed.success) return refused(intent, { inviteEmail: fieldErrors(parsed.error).email });
+    // Each invitation sends a mail: the same limits as a login request for that address.
+    const verdict = await context.limits.login(context.ipHash, addressKey(context.keys.rateLimit, "organizer", parsed.data.email));
+    if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
     await inviteOrganizer(db, context.keys, context.config.appUrl, letter.id, organizerId, parsed.data.email);
     return done(intent);
   }
@@ -89,9 +98,11 @@ export async function handleLetterAction(
     const criteria = { domain: invDomain, from: invFrom, to: invTo, statuses };
     if (intent === "invalidate-preview") {
       const count = await countMatching(db, letter.id, criteria);
+      if (count > 0 && count < MIN_DOMAIN_GROUP) return refused(intent, { invDomain: TOO_FEW });
       return json({ intent, ok: true, errors: {}, preview: { count, criteria: formFields(form, ["invDomain", "invFrom", "invTo"]), statuses } }, { headers: { "Cache-Control": NO_STORE } });
     }
     if (previewed === undefined) return refused(intent, { invDomain: "Preview the count first." });
+    if (previewed > 0 && previewed < MIN_DOMAIN_GROUP) return refused(intent, { invDomain: TOO_FEW });
     const result = await invalidateSignatures(db, letter.id, organizerId, criteria, previewed);
     if (!result.ok) {
       return refused(intent, { invDomain: `The matching set changed (${result.count} now, ${previewed} previewed). Preview again.` });

@@ -1,4 +1,6 @@
 import type pg from "pg";
+import { hmac } from "./crypto.server";
+import { canonicalEmail } from "./validation";
 import {
   RateLimiterMemory,
   RateLimiterPostgres,
@@ -27,6 +29,11 @@ export type Limits = Record<keyof typeof LIMITS, { points: number; duration: num
  */
 export function letterShard(addressHash: string): number {
   return parseInt(addressHash.slice(0, 8), 16) % LETTER_SHARDS;
+}
+
+/** The limiter key for an address: its own HMAC, never a value stored elsewhere. */
+export function addressKey(key: Buffer, scope: string, email: string): string {
+  return hmac(key, `${scope}:${canonicalEmail(email)}`);
 }
 
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };

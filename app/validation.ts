@@ -21,6 +21,14 @@ export const FREE_MAIL_DOMAINS = new Set([
 // Control characters (C0, DEL, C1) and line/paragraph separators: a name is one printable line.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+// A NUL byte is refused by PostgreSQL in any text value; free text may span lines, but never that.
+const NUL = /\u0000/;
+const freeText = (label: string, max: number, maxLabel: string) =>
+  z
+    .string()
+    .max(max, `${label} must be at most ${maxLabel} characters`)
+    .refine((v) => !NUL.test(v), `${label} contains a character that cannot be stored`);
+
 const oneLine = (label: string, max: number) =>
   z
     .string({ error: `${label} is required` })
@@ -107,8 +115,11 @@ export const LoginSchema = z.object({ email: EmailField });
 
 export const DemandSchema = z.object({
   kind: z.enum(DEMAND_KINDS, { error: "Choose a kind of demand" }),
-  text: z.string().trim().min(1, "A demand needs text").max(1000, "A demand must be at most 1000 characters"),
+  text: freeText("A demand", 1000, "1000").pipe(z.string().trim().min(1, "A demand needs text")),
 });
+
+/** Letters live in this era; year 0 would pass JavaScript's Date but not PostgreSQL. */
+const plausibleYear = (date: Date) => date.getUTCFullYear() >= 1900 && date.getUTCFullYear() <= 9999;
 
 /** A calendar date `YYYY-MM-DD` that exists (no 31 February), as a Date at the given UTC time of day. */
 function isoDate(message: string, time = "12:00:00") {
@@ -117,7 +128,7 @@ function isoDate(message: string, time = "12:00:00") {
     .trim()
     .transform((v, ctx) => {
       const date = new Date(`${v}T${time}Z`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== v) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== v || !plausibleYear(date)) {
         ctx.addIssue({ code: "custom", message });
         return z.NEVER;
       }
@@ -144,7 +155,7 @@ export const LetterDraftSchema = z.object({
   title: oneLine("Title", 200),
   addressee: optionalLine("Addressee", 200).transform((v) => v ?? ""),
   organization: oneLine("Organization", 200),
-  body: z.string().max(20_000, "The letter must be at most 20,000 characters").default(""),
+  body: freeText("The letter", 20_000, "20,000").default(""),
   domains: z
     .string()
     .max(2_000, "Too many domains")
@@ -180,7 +191,7 @@ export const LetterDraftSchema = z.object({
 export type LetterDraftInput = z.infer<typeof LetterDraftSchema>;
 
 export const UpdateSchema = z.object({
-  body: z.string().trim().min(1, "An update needs text").max(5_000, "An update must be at most 5,000 characters"),
+  body: freeText("An update", 5_000, "5,000").pipe(z.string().trim().min(1, "An update needs text")),
 });
 
 export const DeliverySchema = z.object({
@@ -189,7 +200,7 @@ export const DeliverySchema = z.object({
 });
 
 export const ResponseSchema = z.object({
-  responseText: z.string().trim().min(1, "Enter the response").max(5_000, "The response must be at most 5,000 characters"),
+  responseText: freeText("The response", 5_000, "5,000").pipe(z.string().trim().min(1, "Enter the response")),
   responseAt: isoDate("Enter the date of the response, like 2027-01-31"),
 });
 
@@ -227,7 +238,7 @@ const optionalDateTime = (label: string) =>
     .transform((v, ctx) => {
       if (!v) return null;
       const date = new Date(/Z$|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`);
-      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) || Number.isNaN(date.getTime())) {
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) || Number.isNaN(date.getTime()) || !plausibleYear(date)) {
         ctx.addIssue({ code: "custom", message: `${label} must be a date and time, like 2027-01-31T14:00` });
         return z.NEVER;
       }

@@ -1,5 +1,6 @@
 import { renderEmail, type EmailKind } from "../emails/index";
 import { claimDueEmails, deleteOldEmails, markEmailFailed, markEmailSent, openPayload } from "./models/outbox.server";
+import { forgetExpired } from "./models/retention.server";
 import { purgeUnconfirmedSignatures } from "./models/signature.server";
 import type { Services } from "./services.server";
 
@@ -44,6 +45,7 @@ function errorSummary(error: unknown): string {
 export async function runMaintenance(services: Pick<Services, "db">): Promise<void> {
   await purgeUnconfirmedSignatures(services.db);
   await deleteOldEmails(services.db);
+  await forgetExpired(services.db);
 }
 
 export interface Worker {

@@ -7,7 +7,7 @@ export interface OrganizerInviteProps {
 // The letter's title stays out of the message: the invitee may read mail on a work device.
 export function organizerInviteEmail({ loginUrl }: OrganizerInviteProps): EmailContent {
   return {
-    subject: "You were invited to co-organize a letter on Undersigned",
+    subject: "An invitation to Undersigned",
     text: [
       "Another organizer invited this address to help organize an open letter on Undersigned.",
       "Sign in with this address to see it:",

@@ -7,7 +7,7 @@ export interface SignatureAlreadyProps {
 /** Sent instead of a confirmation when the address has already confirmed: the page said the same either way. */
 export function signatureAlreadyEmail({ withdrawUrl }: SignatureAlreadyProps): EmailContent {
   return {
-    subject: "Your signature is already confirmed",
+    subject: "Your email address is already confirmed",
     text: [
       "Someone (hopefully you) tried to sign again with this address on Undersigned.",
       "Your signature was already confirmed, so nothing changed and it still counts once.",

@@ -14,7 +14,9 @@ const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 const services = await createServices(config);
 const worker = config.workerEnabled ? startWorker(services) : null;
 const server = createApp(build, services).listen(config.port, () => {
-  services.log("info", { event: "listening", url: config.appUrl, port: config.port, database: services.dbKind });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  services.log("info", { event: "listening", url: config.appUrl, port, database: services.dbKind });
 });
 
 let closing = false;

@@ -1,9 +1,13 @@
-import { loadConfigOrExit } from "../app/env.server";
+import { loadConfigOrExit, mailDirInProduction } from "../app/env.server";
 import { createServices } from "../app/services.server";
 import { startWorker } from "../app/worker.server";
 
 // `npm run worker`: the outbox worker alone, for running M workers beside N web processes.
 const config = loadConfigOrExit(process.env);
+if (config.production && !config.smtpUrl) {
+  console.error(mailDirInProduction().message);
+  process.exit(1);
+}
 const services = await createServices(config);
 const worker = startWorker(services);
 services.log("info", { event: "worker_started", database: services.dbKind });

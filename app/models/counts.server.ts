@@ -30,10 +30,21 @@ export async function countSignatures(db: DB, letterId: string): Promise<LetterC
     counts[visibility] += n;
     domains.set(domain, (domains.get(domain) ?? 0) + n);
   }
-  for (const [domain, n] of [...domains].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
-    if (n >= MIN_DOMAIN_GROUP) counts.byDomain[domain] = n;
-  }
+  counts.byDomain = suppressSmallGroups(domains);
   return counts;
+}
+
+/**
+ * Groups under MIN_DOMAIN_GROUP are hidden. Since the total is public, hidden groups that add up to
+ * fewer than that could be recovered by subtraction, so the smallest shown groups are hidden too
+ * until what is hidden is either nothing or at least MIN_DOMAIN_GROUP.
+ */
+export function suppressSmallGroups(groups: Map<string, number>): Record<string, number> {
+  const sorted = [...groups].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = sorted.filter(([, n]) => n >= MIN_DOMAIN_GROUP);
+  let hidden = sorted.filter(([, n]) => n < MIN_DOMAIN_GROUP).reduce((sum, [, n]) => sum + n, 0);
+  while (hidden > 0 && hidden < MIN_DOMAIN_GROUP && shown.length > 0) hidden += shown.pop()![1];
+  return Object.fromEntries(shown);
 }
 
 export interface GrowthPoint {

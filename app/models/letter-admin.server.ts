@@ -47,6 +47,17 @@ const draftColumns = (input: LetterDraftInput) => ({
 });
 
 export async function createLetter(db: DB, organizerId: string, input: LetterDraftInput, demands: DemandInput[]) {
+  // Two drafts with one title at the same moment may pick the same slug: the loser tries again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insertLetter(db, organizerId, input, demands);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "23505" || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function insertLetter(db: DB, organizerId: string, input: LetterDraftInput, demands: DemandInput[]) {
   return db.transaction().execute(async (trx) => {
     const letter = await trx
       .insertInto("letters")

@@ -81,8 +81,11 @@ export async function loadLetterView(db: DB, letter: Letter): Promise<Omit<Publi
 }
 
 /** A published letter by slug; drafts do not exist for the public. */
+/** What slugify produces; anything else (a NUL, a 5 KB string) cannot name a letter. */
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$/;
+
 export async function findPublicLetter(db: DB, slug: string): Promise<PublicLetter | null> {
-  if (slug.length > 120) return null;
+  if (!SLUG.test(slug)) return null;
   const letter = await db.selectFrom("letters").selectAll().where("slug", "=", slug).where("status", "<>", "draft").executeTakeFirst();
   if (!letter) return null;
   return (await loadLetterView(db, letter)) as PublicLetter;

@@ -50,27 +50,38 @@ export async function listLetterOrganizers(db: DB, keys: Keys, letterId: string)
   };
 }
 
-/** An existing account joins at once; a new address joins at its first login. Either way, a mail says so. */
+/**
+ * Records an invitation and mails it. Whether the address already has an account makes no
+ * difference here (the inviter learns nothing about it): the invitee joins when they next sign in.
+ */
 export async function inviteOrganizer(db: DB, keys: Keys, appUrl: string, letterId: string, invitedBy: string, email: string) {
   const address = email.trim();
-  const emailHash = organizerHash(keys, address);
   await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("organizers").select("id").where("email_hash", "=", emailHash).executeTakeFirst();
-    if (existing) {
-      await trx
-        .insertInto("letter_organizers")
-        .values({ letter_id: letterId, organizer_id: existing.id })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    } else {
-      await trx
-        .insertInto("letter_invites")
-        .values({ letter_id: letterId, email_hash: emailHash, email_encrypted: encrypt(keys.encryption, address.toLowerCase()), invited_by: invitedBy })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
+    await trx
+      .insertInto("letter_invites")
+      .values({
+        letter_id: letterId,
+        email_hash: organizerHash(keys, address),
+        email_encrypted: encrypt(keys.encryption, address.toLowerCase()),
+        invited_by: invitedBy,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     await enqueueEmail(trx, keys.encryption, "organizer-invite", address, { loginUrl: `${appUrl}/login` });
   });
+}
+
+/** Turns this organizer's pending invitations into memberships (at login, and on the dashboard). */
+export async function acceptInvites(db: DB, organizerId: string): Promise<void> {
+  const organizer = await db.selectFrom("organizers").select("email_hash").where("id", "=", organizerId).executeTakeFirst();
+  if (!organizer) return;
+  const invites = await db.deleteFrom("letter_invites").where("email_hash", "=", organizer.email_hash).returning("letter_id").execute();
+  if (invites.length === 0) return;
+  await db
+    .insertInto("letter_organizers")
+    .values(invites.map((i) => ({ letter_id: i.letter_id, organizer_id: organizerId })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 /** Any organizer may remove another, but a letter always keeps at least one. */

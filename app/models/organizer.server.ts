@@ -1,5 +1,6 @@
 import type { DB } from "../../db/connection";
 import { decrypt, encrypt, hmac, newToken, sha256, type Keys } from "../crypto.server";
+import { acceptInvites } from "./membership.server";
 import { enqueueEmail } from "./outbox.server";
 import { TOKEN_PATTERN } from "./signature.server";
 
@@ -60,29 +61,16 @@ export async function consumeLoginToken(db: DB, token: string): Promise<string |
     if (!row) return null;
     // Used once; the sealed address is no longer needed once the account exists.
     await trx.updateTable("login_tokens").set({ used_at: new Date(), email_encrypted: null }).where("token_hash", "=", sha256(token)).execute();
-    const existing = await trx.selectFrom("organizers").select("id").where("email_hash", "=", row.email_hash).executeTakeFirst();
-    const organizerId =
-      existing?.id ??
-      (
-        await trx
-          .insertInto("organizers")
-          .values({ email_hash: row.email_hash, email_encrypted: row.email_encrypted ?? Buffer.alloc(0) })
-          .returning("id")
-          .executeTakeFirstOrThrow()
-      ).id;
-    await acceptInvites(trx, row.email_hash, organizerId);
+    // An upsert: two first logins for one address at once end in one account, not an error.
+    const { id: organizerId } = await trx
+      .insertInto("organizers")
+      .values({ email_hash: row.email_hash, email_encrypted: row.email_encrypted ?? Buffer.alloc(0) })
+      .onConflict((oc) => oc.column("email_hash").doUpdateSet({ email_hash: row.email_hash }))
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await acceptInvites(trx, organizerId);
     return organizerId;
   });
-}
-
-async function acceptInvites(trx: DB, emailHash: string, organizerId: string) {
-  const invites = await trx.deleteFrom("letter_invites").where("email_hash", "=", emailHash).returning("letter_id").execute();
-  if (invites.length === 0) return;
-  await trx
-    .insertInto("letter_organizers")
-    .values(invites.map((i) => ({ letter_id: i.letter_id, organizer_id: organizerId })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
 }
 
 /** A co-organizer's address for display; after a secret rotation it is unreadable, not an error page. */

@@ -3,6 +3,7 @@ import type { DB } from "../../db/connection";
 import type { Visibility } from "../../db/schema";
 import { hmac, newToken, sha256, type Keys } from "../crypto.server";
 import { canonicalEmail, splitEmail, type SignatureInput } from "../validation";
+import { effectiveStatus } from "./letter.server";
 import { enqueueEmail, sealPayload } from "./outbox.server";
 
 export const MAX_MAILS_PER_ADDRESS = 5;
@@ -106,6 +107,9 @@ export interface TokenLookup {
   visibility: Visibility;
   expired: boolean;
   confirmedAt: Date | null;
+  /** What will be published, shown to the signer before they confirm: null for anonymous signers. */
+  name: string | null;
+  jobTitle: string | null;
   letter: { id: string; slug: string; title: string; status: string };
 }
 
@@ -118,7 +122,7 @@ async function findByTokenHash(
   const row = await db
     .selectFrom("signatures as s")
     .innerJoin("letters as l", "l.id", "s.letter_id")
-    .select(["s.id", "s.status", "s.visibility", "s.confirm_expires_at", "s.confirmed_at", "l.id as letter_id", "l.slug", "l.title", "l.status as letter_status"])
+    .select(["s.id", "s.status", "s.visibility", "s.name", "s.job_title", "s.confirm_expires_at", "s.confirmed_at", "l.id as letter_id", "l.slug", "l.title", "l.status as letter_status", "l.closes_at"])
     .where(`s.${column}`, "=", sha256(token))
     .executeTakeFirst();
   if (!row) return null;
@@ -128,7 +132,9 @@ async function findByTokenHash(
     visibility: row.visibility,
     expired: row.status === "pending" && row.confirm_expires_at.getTime() <= Date.now(),
     confirmedAt: row.confirmed_at,
-    letter: { id: row.letter_id, slug: row.slug, title: row.title, status: row.letter_status },
+    name: row.name,
+    jobTitle: row.job_title,
+    letter: { id: row.letter_id, slug: row.slug, title: row.title, status: effectiveStatus({ status: row.letter_status, closes_at: row.closes_at }) },
   };
 }
 
@@ -145,7 +151,14 @@ export async function confirmSignature(db: DB, token: string): Promise<boolean> 
     .where("status", "=", "pending")
     .where("confirm_expires_at", ">", new Date())
     .where(({ exists, selectFrom }) =>
-      exists(selectFrom("letters").select("id").whereRef("letters.id", "=", "signatures.letter_id").where("status", "=", "open")),
+      exists(
+        selectFrom("letters")
+          .select("id")
+          .whereRef("letters.id", "=", "signatures.letter_id")
+          .where("status", "=", "open")
+          // Past its closing date a letter is closed, even if nobody pressed the button.
+          .where((w) => w.or([w("closes_at", "is", null), w("closes_at", ">", new Date())])),
+      ),
     )
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

@@ -4,11 +4,12 @@ import { GeneralErrorBoundary } from "../components/error-boundary";
 import { NO_STORE, routeHeaders } from "../http.server";
 import { countSignatures } from "../models/counts.server";
 import { effectiveStatus } from "../models/letter.server";
-import { listOrganizerLetters } from "../models/membership.server";
+import { acceptInvites, listOrganizerLetters } from "../models/membership.server";
 import { requireOrganizer } from "../session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const organizerId = await requireOrganizer(request, context);
+  await acceptInvites(context.db, organizerId);
   const letters = await listOrganizerLetters(context.db, organizerId);
   const rows = await Promise.all(
     letters.map(async (l) => ({

@@ -13,7 +13,8 @@ import { SignForm } from "../components/sign-form";
 import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests, routeHeaders } from "../http.server";
 import { loadLetterPage, pageParam } from "../letter-page.server";
 import { cachedPublicLetter } from "../models/letter.server";
-import { signerHash, submitSignature } from "../models/signature.server";
+import { submitSignature } from "../models/signature.server";
+import { addressKey } from "../rate-limit.server";
 import { fieldErrors, formFields, signatureSchema } from "../validation";
 
 const SIGN_FIELDS = ["name", "email", "title", "visibility"] as const;
@@ -46,7 +47,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (!parsed.success) {
     return badRequest({ errors: fieldErrors(parsed.error), values: { ...values, email: values.email } });
   }
-  const verdict = await context.limits.sign(context.ipHash, signerHash(context.keys, letter.id, parsed.data.email), letter.id);
+  const verdict = await context.limits.sign(context.ipHash, addressKey(context.keys.rateLimit, letter.id, parsed.data.email), letter.id);
   if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
   await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, context.ipHash);
   // The same answer for a new, pending or confirmed address: only the mail differs.

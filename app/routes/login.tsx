@@ -2,7 +2,8 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { badRequest, NO_STORE, readForm, tooManyRequests, routeHeaders } from "../http.server";
-import { organizerHash, requestLogin } from "../models/organizer.server";
+import { requestLogin } from "../models/organizer.server";
+import { addressKey } from "../rate-limit.server";
 import { currentOrganizer } from "../session.server";
 import { fieldErrors, formFields, LoginSchema } from "../validation";
 
@@ -15,7 +16,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = formFields(await readForm(request), ["email"]);
   const parsed = LoginSchema.safeParse(values);
   if (!parsed.success) return badRequest({ errors: fieldErrors(parsed.error), values });
-  const verdict = await context.limits.login(context.ipHash, organizerHash(context.keys, parsed.data.email));
+  const verdict = await context.limits.login(context.ipHash, addressKey(context.keys.rateLimit, "organizer", parsed.data.email));
   if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
   await requestLogin(context.db, context.keys, context.config.appUrl, parsed.data.email);
   // The same answer whether or not the address has an account, and nothing of the address echoed back.

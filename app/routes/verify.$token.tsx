@@ -10,7 +10,15 @@ import { noStoreHeaders, requireUsableToken } from "../token-page.server";
 // every link and must not confirm anything.
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = requireUsableToken(await findByConfirmToken(context.db, params.token ?? ""), "confirm");
-  const base = { title: found.letter.title, slug: found.letter.slug, status: found.status, visibility: found.visibility };
+  const base = {
+    title: found.letter.title,
+    slug: found.letter.slug,
+    status: found.status,
+    visibility: found.visibility,
+    // Shown before the button, so nobody else's edit of this signature can go out unseen.
+    name: found.name,
+    jobTitle: found.jobTitle,
+  };
   if (found.status !== "confirmed") return json({ ...base, verified: null, shareUrl: null }, { headers: noStoreHeaders() });
   const counts = await cachedCounts(context.db, context.cache, found.letter.id);
   // The count is shared and up to a second old; the signer should still find their own signature
@@ -44,7 +52,7 @@ export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Confirm your signature · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function Verify() {
-  const { title, slug, status, visibility, verified, shareUrl } = useLoaderData<typeof loader>();
+  const { title, slug, status, visibility, name, jobTitle, verified, shareUrl } = useLoaderData<typeof loader>();
   if (status === "confirmed") {
     return (
       <section className="narrow" aria-labelledby="done-heading">
@@ -82,6 +90,15 @@ export default function Verify() {
       <p>
         You are about to add your signature to <strong>{title}</strong>.
       </p>
+      {visibility === "public" ? (
+        <p data-testid="will-publish">
+          It will be shown with your name: <strong>{name}</strong>
+          {jobTitle ? `, ${jobTitle}` : ""}.
+        </p>
+      ) : (
+        <p data-testid="will-publish">It will be counted anonymously: no name is shown or kept.</p>
+      )}
+      <p className="muted">Not what you entered? Do not confirm: sign again on the letter page and use the newest link.</p>
       <Form method="post">
         <button type="submit">Confirm my signature</button>
       </Form>

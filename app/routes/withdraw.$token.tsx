@@ -29,6 +29,14 @@ export const meta: MetaFunction = () => [{ title: "Withdraw your signature · Un
 
 export default function Withdraw() {
   const { title, slug, status } = useLoaderData<typeof loader>();
+  if (status === "invalidated") {
+    return (
+      <section className="narrow" aria-labelledby="gone-heading">
+        <h1 id="gone-heading">Nothing to withdraw</h1>
+        <p>The organizers removed this signature: it no longer counts, and no name is shown or kept.</p>
+      </section>
+    );
+  }
   if (status === "withdrawn") {
     return (
       <section className="narrow" aria-labelledby="done-heading">

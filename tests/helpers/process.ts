@@ -12,21 +12,19 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-let nextPort = 21_000 + Math.floor(Math.random() * 20_000);
-
 /** Starts `server/index.ts` (what `npm start` runs) or the worker as a real child process. */
 export async function spawnProcess(
   entry: "server/index.ts" | "server/worker.ts",
   env: Record<string, string>,
   { waitFor = "listening" }: { waitFor?: string } = {},
 ): Promise<RunningProcess> {
-  const port = String(nextPort++);
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
     env: {
       PATH: process.env.PATH,
       DATA_DIR: mkdtempSync(path.join(tmpdir(), "undersigned-proc-")),
-      PORT: port,
-      APP_URL: `http://127.0.0.1:${port}`,
+      // The system picks a free port; the "listening" log line says which.
+      PORT: "0",
+      APP_URL: "http://app.test",
       ...TEST_SECRETS,
       ...env,
     } as unknown as NodeJS.ProcessEnv,
@@ -43,9 +41,10 @@ export async function spawnProcess(
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  const port = /"event":"listening".*?"port":(\d+)/.exec(output)?.[1];
   return {
     child,
-    url: `http://127.0.0.1:${port}`,
+    url: port ? `http://127.0.0.1:${port}` : "",
     output: () => output,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);

@@ -89,6 +89,16 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
     expect(textOf(await response.text())).toContain(message);
   });
 
+  it("neither shows nor invalidates a set of fewer than 5", async () => {
+    const from = new Date(Date.now() - 44 * 60_000).toISOString().slice(0, 16);
+    const to = new Date(Date.now() - 42 * 60_000).toISOString().slice(0, 16);
+    for (const intent of ["invalidate-preview", "invalidate"]) {
+      const response = await form({ intent, invFrom: from, invTo: to, statuses: "confirmed", previewed: "2" });
+      expect(response.status).toBe(400);
+      expect(textOf(await response.text())).toContain("Fewer than 5 signatures match");
+    }
+  });
+
   it("needs a preview before invalidating", async () => {
     const response = await form({ intent: "invalidate", invDomain: "example.com", statuses: "confirmed" });
     expect(response.status).toBe(400);

@@ -20,8 +20,17 @@ describe("configuration", () => {
     expect(output).toContain("EMAIL_HASH_SECRET is required when NODE_ENV=production");
   });
 
+  it("refuses production without SMTP_URL where mail is sent: the mail directory is for development", async () => {
+    const secrets = { NODE_ENV: "production", ...TEST_SECRETS };
+    expect(() => loadConfig({ ...secrets, DATA_DIR: tmpdir() })).toThrow(/SMTP_URL is required when NODE_ENV=production/);
+    expect(loadConfig({ ...secrets, DATA_DIR: tmpdir(), WORKER: "off" }).smtpUrl).toBeNull(); // a web process that sends nothing
+    const { code, output } = await runToExit("server/worker.ts", secrets);
+    expect(code).toBe(1);
+    expect(output).toContain("SMTP_URL is required");
+  });
+
   it("names the variable at fault when a value is malformed", () => {
-    expect(() => loadConfig({ NODE_ENV: "production", ...TEST_SECRETS, APP_URL: "not a url" })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: "production", ...TEST_SECRETS, SMTP_URL: "smtp://localhost:25", APP_URL: "not a url" })).toThrow(ConfigError);
     expect(() => loadConfig({ ...TEST_SECRETS, PORT: "eighty", DATA_DIR: tmpdir() })).toThrow(/PORT/);
     expect(() => loadConfig({ NODE_ENV: "production", SESSION_SECRET: "short", EMAIL_HASH_SECRET: TEST_SECRETS.EMAIL_HASH_SECRET })).toThrow(
       /SESSION_SECRET: must be at least 32/,

@@ -69,7 +69,7 @@ describe(`foundation (${dbLabel})`, () => {
     } finally {
       await dev.close();
     }
-    const prod = await startTestApp({ env: { NODE_ENV: "production", SMTP_URL: "" } });
+    const prod = await startTestApp({ env: { NODE_ENV: "production" } });
     try {
       expect((await prod.get("/dev/mail")).status).toBe(404);
     } finally {

@@ -4,21 +4,28 @@ import { seedDemo } from "../../db/seed";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { as, loginAs } from "../helpers/auth";
 import { dbLabel } from "../helpers/db";
+import { createOpenLetter } from "../helpers/fixtures";
 
 // Generated hostile input against the sign, login and organizer actions: never a 5xx, and a
 // rejected request leaves every table as it was. Fixed seed and bounded runs, so CI is repeatable.
 const SEED = 20261129;
-const RUNS = 300;
+const RUNS = 400;
 
 let app: TestApp;
 let cookie: string;
 let draftPath: string;
+let publishedPath: string;
 beforeAll(async () => {
   app = await startTestApp({ env: { RATE_LIMITS: "off" } });
   await seedDemo(app.services.db);
   cookie = await loginAs(app, "fuzz@organizers.test");
   const created = await app.post("/letters/new", { title: "Fuzz target", organization: "Fuzz Co", domains: "example.com", listed: "listed", intent: "save" }, as(cookie));
   draftPath = created.headers.get("location")!;
+  // A published letter too, so updates, settings, delivery, response and invalidation are reached.
+  const published = await createOpenLetter(app.services.db, { title: "Published fuzz target" });
+  const organizerId = (await app.services.db.selectFrom("sessions").select("organizer_id").executeTakeFirstOrThrow()).organizer_id;
+  await app.services.db.insertInto("letter_organizers").values({ letter_id: published.id, organizer_id: organizerId }).execute();
+  publishedPath = `/dashboard/letters/${published.id}`;
 });
 afterAll(() => app?.close());
 
@@ -30,12 +37,12 @@ async function snapshot(): Promise<string> {
 }
 
 const FIELDS = ["name", "email", "title", "visibility", "intent", "body", "addressee", "organization", "domains", "demandKind", "demandText", "listed", "goal", "closesAt", "revealThreshold", "askJobTitle", "organizerId", "deliveredTo", "deliveredAt", "responseText", "responseAt", "invDomain", "invFrom", "invTo", "statuses", "previewed"];
-const VALUES = ["public", "anonymous", "save", "publish", "close", "remove:0", "move-up:1", "invite", "invalidate", "invalidate-preview", "a@example.com", "x@example.com.evil.test", "gmail.com", "example.com", "2027-02-31", "-1", "1e9", "on", "listed", "\u0000", "%00", "<script>alert(1)</script>", "a\r\nBcc: x@example.com"];
+const VALUES = ["update", "delivery", "response", "settings", "0000-01-01", "2026-11-29T10:00", "confirmed", "pending", "public", "anonymous", "save", "publish", "close", "remove:0", "move-up:1", "invite", "invalidate", "invalidate-preview", "a@example.com", "x@example.com.evil.test", "gmail.com", "example.com", "2027-02-31", "-1", "1e9", "on", "listed", "\u0000", "%00", "<script>alert(1)</script>", "a\r\nBcc: x@example.com"];
 
 const field = fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 12 }));
 const value = fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 120 }), fc.string({ unit: "grapheme", maxLength: 60 }), fc.string({ minLength: 200, maxLength: 400 }));
 const request = fc.record({
-  target: fc.constantFrom("sign", "login", "new", "edit", "verify", "withdraw"),
+  target: fc.constantFrom("sign", "login", "new", "edit", "published", "verify", "withdraw"),
   encoding: fc.constantFrom("urlencoded", "multipart", "json", "garbage"),
   fields: fc.array(fc.tuple(field, value), { maxLength: 14 }),
   garbage: fc.string({ maxLength: 200 }),
@@ -58,6 +65,7 @@ describe(`fuzzing the actions (${dbLabel})`, () => {
       login: "/login",
       new: "/letters/new",
       edit: draftPath,
+      published: publishedPath,
       verify: `/verify/${"A".repeat(43)}`,
       withdraw: `/withdraw/${"B".repeat(43)}`,
     };
@@ -69,7 +77,7 @@ describe(`fuzzing the actions (${dbLabel})`, () => {
           method: "POST",
           body,
           redirect: "manual",
-          headers: { "Content-Type": type, ...(target === "new" || target === "edit" ? { Cookie: cookie } : {}) },
+          headers: { "Content-Type": type, ...(["new", "edit", "published"].includes(target) ? { Cookie: cookie } : {}) },
         });
         await response.arrayBuffer();
         expect(response.status).toBeLessThan(500);

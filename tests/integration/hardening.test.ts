@@ -155,10 +155,12 @@ describe(`malformed requests (${dbLabel})`, () => {
     expect(response.status).toBe(411);
   });
 
-  it.each(["/letters/%E0%A4%A", "/verify/%ZZ", "/api/letters/%", "/withdraw/%C0%AF"])("answers %s without a 5xx", async (path) => {
-    const response = await raw("GET", path, {});
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(response.status).toBeLessThan(500);
+  it.each(["/letters/%E0%A4%A", "/verify/%ZZ", "/api/letters/%", "/withdraw/%C0%AF", "/letters/%00", "/api/letters/a%00b", "/api/letters/a%00b/signers", "/letters/%00/check-inbox", "/login/%00", "/dashboard/letters/%00"])("answers %s without a 5xx", async (path) => {
+    for (const method of ["GET", "POST"]) {
+      const response = await raw(method, path, { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": "6" }, "name=x");
+      expect(response.status, method).toBeGreaterThanOrEqual(300);
+      expect(response.status, method).toBeLessThan(500);
+    }
   });
 
   it.each([

@@ -81,6 +81,9 @@ describe(`drafting and publishing (${dbLabel})`, () => {
     ["an unknown demand kind", { demandKind: ["bribe"], demandText: ["Pay us"] }, "demand-0", "Choose a kind"],
     ["a goal that is not a number", { goal: "lots" }, "goal", "whole number"],
     ["an impossible closing date", { closesAt: "2027-02-31" }, "closesAt", "Closing date must be a date"],
+    ["a closing date in year 0", { closesAt: "0000-01-01" }, "closesAt", "Closing date must be a date"],
+    ["a NUL in the letter", { body: "Dear\u0000CEO" }, "body", "cannot be stored"],
+    ["a NUL in a demand", { demandKind: ["policy"], demandText: ["Adopt\u0000"] }, "demand-0", "cannot be stored"],
   ])("refuses %s with 400, the message at the field, the typed text kept", async (_label, change, field, message) => {
     const before = (await app.services.db.selectFrom("letters").select("id").execute()).length;
     const response = await app.post("/letters/new", draft({ ...change, organization: "Kept Organization Name" }), as(alice));
@@ -157,6 +160,9 @@ describe(`drafting and publishing (${dbLabel})`, () => {
     expect((await app.post(path, { intent: "update", body: "   " }, as(alice))).status).toBe(400);
     expect((await app.post(path, { intent: "delivery", deliveredTo: "Dana Example, CEO", deliveredAt: "2026-11-20" }, as(alice))).status).toBe(200);
     expect((await app.post(path, { intent: "delivery", deliveredTo: "Dana", deliveredAt: "yesterday" }, as(alice))).status).toBe(400);
+    expect((await app.post(path, { intent: "delivery", deliveredTo: "Dana", deliveredAt: "0000-01-01" }, as(alice))).status).toBe(400);
+    expect((await app.post(path, { intent: "update", body: "a\u0000b" }, as(alice))).status).toBe(400);
+    expect((await app.post(path, { intent: "response", responseText: "\u0000", responseAt: "2026-11-25" }, as(alice))).status).toBe(400);
     expect((await app.post(path, { intent: "response", responseText: "We will review the contract.", responseAt: "2026-11-25" }, as(alice))).status).toBe(200);
     app.services.cache.invalidate("");
     const html = await (await app.get("/letters/delivered-letter")).text();
@@ -210,20 +216,29 @@ describe(`co-organizers (${dbLabel})`, () => {
     expect((await app.post(path, { intent: "invite", email: "bob@organizers.test" }, as(alice))).status).toBe(200);
     await app.deliverMail();
     await app.smtp.waitFor(() => app.smtp.to("bob@organizers.test").length === 1);
-    expect(app.smtp.to("bob@organizers.test")[0]!.subject).toContain("co-organize");
+    expect(app.smtp.to("bob@organizers.test")[0]!.subject).toBe("An invitation to Undersigned");
+    // An address that already has an account is listed exactly like a new one: invited.
+    const carol = await loginAs(app, "carol@organizers.test");
+    expect((await app.post(path, { intent: "invite", email: "carol@organizers.test" }, as(alice))).status).toBe(200);
+    const listing = textOf(await (await app.get(path, as(alice))).text());
+    expect(listing).toContain("bob@organizers.test (invited, not signed in yet)");
+    expect(listing).toContain("carol@organizers.test (invited, not signed in yet)");
+    expect((await app.get(path, as(carol))).status).toBe(404);
+    await app.get("/dashboard", as(carol)); // accepting happens when she next looks
+    expect((await app.get(path, as(carol))).status).toBe(200);
     const bob = await loginAs(app, "bob@organizers.test");
     expect((await app.get(path, as(bob))).status).toBe(200);
     expect((await app.post(path, draft({ title: "Shared letter", body: "Edited by Bob" }), as(bob))).status).toBe(200);
     expect((await letterRow(id)).body).toBe("Edited by Bob");
 
-    const members = await app.services.db.selectFrom("letter_organizers").select("organizer_id").where("letter_id", "=", id).execute();
-    expect(members).toHaveLength(2);
-    const aliceId = (await app.services.db.selectFrom("letter_organizers").select("organizer_id").where("letter_id", "=", id).orderBy("added_at").executeTakeFirstOrThrow()).organizer_id;
-    // Bob removes Alice; then Bob, the last one, cannot remove himself.
-    expect((await app.post(path, { intent: "remove-organizer", organizerId: aliceId }, as(bob))).status).toBe(200);
+    const members = await app.services.db.selectFrom("letter_organizers").select("organizer_id").where("letter_id", "=", id).orderBy("added_at").execute();
+    expect(members).toHaveLength(3);
+    const [aliceId, carolId, bobId] = members.map((m) => m.organizer_id);
+    // Bob removes Alice and Carol; then Bob, the last one, cannot remove himself.
+    expect((await app.post(path, { intent: "remove-organizer", organizerId: aliceId! }, as(bob))).status).toBe(200);
+    expect((await app.post(path, { intent: "remove-organizer", organizerId: carolId! }, as(bob))).status).toBe(200);
     expect((await app.get(path, as(alice))).status).toBe(404);
-    const bobId = members.find((m) => m.organizer_id !== aliceId)!.organizer_id;
-    const last = await app.post(path, { intent: "remove-organizer", organizerId: bobId }, as(bob));
+    const last = await app.post(path, { intent: "remove-organizer", organizerId: bobId! }, as(bob));
     expect(last.status).toBe(400);
     expect(await last.text()).toContain("at least one organizer");
   });

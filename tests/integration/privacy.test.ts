@@ -105,6 +105,33 @@ describe(`no signer in the clear at rest (${dbLabel})`, () => {
 });
 
 describe(`retention (${dbLabel})`, () => {
+  it("forgets IP hashes after two hours, and expired login tokens, sessions and rate-limit counters", async () => {
+    const database2 = await createTestDatabase();
+    const other = await startTestApp({ database: database2 });
+    try {
+      const { slug } = await createOpenLetter(other.services.db);
+      await other.post(`/letters/${slug}`, { name: "Old", email: "old.ip@example.com", visibility: "public" });
+      await other.post(`/letters/${slug}`, { name: "New", email: "new.ip@example.com", visibility: "public" });
+      await other.post("/login", { email: "old.login@example.com" });
+      const db = other.services.db;
+      expect((await db.selectFrom("signatures").select("ip_hash").execute()).every((r) => r.ip_hash)).toBe(true);
+      await db.updateTable("signatures").set({ created_at: new Date(Date.now() - 3 * 3_600_000) }).where("name", "=", "Old").execute();
+      await db.updateTable("login_tokens").set({ expires_at: new Date(Date.now() - 1000) }).execute();
+      await db.insertInto("rate_limits" as never).values({ key: "sign-address:spent", points: 3, expire: Date.now() - 1000 } as never).execute();
+      await runMaintenance(other.services);
+      const rows = await db.selectFrom("signatures").select(["name", "ip_hash"]).orderBy("name").execute();
+      expect(rows.find((r) => r.name === "Old")!.ip_hash).toBeNull();
+      expect(rows.find((r) => r.name === "New")!.ip_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(await db.selectFrom("login_tokens").selectAll().execute()).toEqual([]);
+      const limits = (await db.selectFrom("rate_limits" as never).selectAll().execute()) as { key: string; expire: string }[];
+      expect(limits.some((r) => r.key === "sign-address:spent")).toBe(false);
+      expect(limits.every((r) => Number(r.expire) > Date.now())).toBe(true); // live counters stay
+    } finally {
+      await other.close();
+      await database2.drop();
+    }
+  });
+
   it("purges unconfirmed signatures older than 7 days, and nothing else", async () => {
     const database2 = await createTestDatabase();
     const other = await startTestApp({ database: database2 });

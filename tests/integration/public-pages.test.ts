@@ -60,7 +60,9 @@ describe(`letter page and JSON (${dbLabel})`, () => {
 
   it("counts only confirmed, not withdrawn signatures, split named/anonymous, hiding domain groups under 5", async () => {
     const json = await (await app.get(`/api/letters/${slug}`)).json();
-    expect(json.signatures).toEqual({ verified: 65, public: 55, anonymous: 10, byDomain: { "example.com": 55, "example.org": 6 } });
+    // eng.example.com (4) is under 5, and alone it could be recovered from the total: example.org
+    // (6) is hidden with it.
+    expect(json.signatures).toEqual({ verified: 65, public: 55, anonymous: 10, byDomain: { "example.com": 55 } });
     expect(json).toMatchObject({ slug, title: "Counted letter", organization: "Count Corp", addressee: "Dana Example, CEO", status: "open", goal: 200 });
     expect(json.demands).toHaveLength(3);
     expect(json.demands[0]).toEqual({ kind: "cancel_contract", text: "Cancel the contract." });
@@ -70,7 +72,8 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     expect(text).toContain("55 named · 10 anonymous");
     expect(text).toContain("33% of the goal of 200");
     expect(text).toContain("and 10 others signed anonymously");
-    expect(text).toContain("example.org 6");
+    expect(text).toContain("example.com 55");
+    expect(text).not.toContain("example.org 6");
     expect(text).not.toContain("eng.example.com");
   });
 

@@ -103,7 +103,7 @@ describe(`signing a letter (${dbLabel})`, () => {
     await app.deliverMail();
     await app.smtp.waitFor(() => app.smtp.to("grace@example.com").length === 3);
     const last = app.smtp.to("grace@example.com")[2]!;
-    expect(last.subject).toBe("Your signature is already confirmed");
+    expect(last.subject).toBe("Your email address is already confirmed");
     expect(last.links.some((l) => l.includes("/verify/"))).toBe(false);
     expect(last.links.some((l) => l.includes("/withdraw/"))).toBe(true);
     // Still exactly one signature for that person.
@@ -133,6 +133,8 @@ describe(`signing a letter (${dbLabel})`, () => {
     const page = await get.text();
     expect(page).toContain("Stop Project Nightjar");
     expect(page).toContain("Confirm my signature");
+    // What will be published is shown before the button: a stranger's re-submission cannot slip through.
+    expect(textOf(page)).toContain("It will be shown with your name: Scan Me .");
     expect((await app.get(verifyPath!, { method: "HEAD" })).status).toBe(200);
     expect(await verifiedCount(app, slug)).toBe(before);
 
@@ -217,6 +219,15 @@ describe(`signing a letter (${dbLabel})`, () => {
     expect(page).toContain("This letter is closed");
     expect(page).not.toContain('name="email"');
     expect((await (await app.get(`/api/letters/${late.slug}`)).json()).status).toBe("closed");
+  });
+
+  it("does not count a confirmation that arrives after the closing date", async () => {
+    const dated = await createOpenLetter(db(), { title: "Deadline letter" });
+    const { verifyPath } = await signAndReadMail(app, dated.slug, { name: "Just Late", email: "just.late@example.com", visibility: "anonymous" });
+    expect(textOf(await (await app.get(verifyPath!)).text())).toContain("It will be counted anonymously");
+    await db().updateTable("letters").set({ closes_at: new Date(Date.now() - 1000) }).where("id", "=", dated.id).execute();
+    expect((await app.post(verifyPath!, {})).status).toBe(409);
+    expect(await verifiedCount(app, dated.slug)).toBe(0);
   });
 
   it("answers a malformed body with 4xx, never 5xx", async () => {

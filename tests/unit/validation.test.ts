@@ -3,6 +3,7 @@ import { canonicalEmail, domainAllowed, domainError, LetterDraftSchema, signatur
 import { applyDemandOp } from "../../app/letter-form";
 import { slugify } from "../../app/models/letter-admin.server";
 import { renderMarkdown } from "../../app/markdown.server";
+import { suppressSmallGroups } from "../../app/models/counts.server";
 
 describe("domains", () => {
   it.each([
@@ -80,5 +81,19 @@ describe("markdown", () => {
   });
   it("does not load images", () => {
     expect(renderMarkdown("![pixel](https://tracker.example/p.gif)")).not.toContain("<img");
+  });
+});
+
+describe("per-domain suppression", () => {
+  const groups = (entries: [string, number][]) => new Map(entries);
+  it("hides groups under 5", () => {
+    expect(suppressSmallGroups(groups([["a.com", 40], ["b.com", 12], ["c.com", 3], ["d.com", 2]]))).toEqual({ "a.com": 40, "b.com": 12 });
+  });
+  it("hides the next smallest group too when what is hidden adds up to under 5", () => {
+    expect(suppressSmallGroups(groups([["a.com", 40], ["b.com", 12], ["c.com", 2]]))).toEqual({ "a.com": 40 });
+    expect(suppressSmallGroups(groups([["a.com", 40], ["c.com", 2]]))).toEqual({});
+  });
+  it("shows everything when nothing is small", () => {
+    expect(suppressSmallGroups(groups([["a.com", 5], ["b.com", 7]]))).toEqual({ "b.com": 7, "a.com": 5 });
   });
 });
