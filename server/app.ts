@@ -10,7 +10,12 @@ import { routePatternMatcher } from "./route-pattern";
 /** Forms are small; anything bigger is not a form we serve. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export function createApp(build: ServerBuild, services: Services): express.Express {
+export interface AppOptions {
+  /** True once the process is shutting down: keep-alive clients are told to reconnect elsewhere. */
+  closing?: () => boolean;
+}
+
+export function createApp(build: ServerBuild, services: Services, { closing = () => false }: AppOptions = {}): express.Express {
   const { config } = services;
   const app = express();
   app.disable("x-powered-by");
@@ -36,6 +41,7 @@ export function createApp(build: ServerBuild, services: Services): express.Expre
   // Headers for every response. The Content-Security-Policy, with its per-document nonce, is set by
   // app/entry.server.tsx on the HTML it renders.
   app.use((_req, res, next) => {
+    if (closing()) res.setHeader("Connection", "close");
     res.setHeader("X-Content-Type-Options", "nosniff");
     // Token pages must not leak their URL to anything they link to.
     res.setHeader("Referrer-Policy", "no-referrer");

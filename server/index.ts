@@ -13,19 +13,22 @@ const buildPath = path.resolve("build/index.js");
 const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 const services = await createServices(config);
 const worker = config.workerEnabled ? startWorker(services) : null;
-const server = createApp(build, services).listen(config.port, () => {
+let closing = false;
+const server = createApp(build, services, { closing: () => closing }).listen(config.port, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   services.log("info", { event: "listening", url: config.appUrl, port, database: services.dbKind });
 });
 
-let closing = false;
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
   services.log("info", { event: "shutdown", signal });
-  server.close();
+  const drained = new Promise((resolve) => server.close(resolve));
   server.closeIdleConnections();
+  // In-flight requests get a few seconds; then the connections go, and only then the database.
+  await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  server.closeAllConnections();
   await worker?.stop();
   // PGlite keeps the process alive until closed.
   await services.close();
