@@ -1,4 +1,5 @@
 import { json, type HeadersFunction } from "@remix-run/node";
+import type { FormBody } from "./validation";
 
 /** Public reads: a CDN may keep them a few seconds and serve stale while it refreshes. */
 export const PUBLIC_CACHE = "public, max-age=5, s-maxage=5, stale-while-revalidate=30";
@@ -22,17 +23,17 @@ export function tooManyRequests(retryAfterSeconds: number): Response {
 
 /**
  * Reads a form body defensively: a malformed or non-form body is a 400, never a 500.
+ * URL-encoded forms (what browsers send) are parsed directly, which costs far less than FormData.
  */
-export async function readForm(request: Request): Promise<FormData> {
+export async function readForm(request: Request): Promise<FormBody> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-    throw new Response("Expected a form submission.", { status: 415, headers: { "Cache-Control": NO_STORE } });
-  }
   try {
-    return await request.formData();
+    if (/^application\/x-www-form-urlencoded/i.test(type)) return new URLSearchParams(await request.text());
+    if (/^multipart\/form-data/i.test(type)) return await request.formData();
   } catch {
     throw new Response("The form data could not be read.", { status: 400, headers: { "Cache-Control": NO_STORE } });
   }
+  throw new Response("Expected a form submission.", { status: 415, headers: { "Cache-Control": NO_STORE } });
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   LoginSchema,
   ResponseSchema,
   UpdateSchema,
+  type FormBody,
 } from "./validation";
 
 // Counting a handful of signatures by domain and minute would single people out: the same floor as
@@ -43,7 +44,7 @@ export async function handleLetterAction(
   context: AppLoadContext,
   organizerId: string,
   letter: Letter,
-  form: FormData,
+  form: FormBody,
 ): Promise<Response> {
   const intent = typeof form.get("intent") === "string" ? String(form.get("intent")) : "save";
   const { db } = context;

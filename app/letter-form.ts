@@ -4,6 +4,7 @@ import {
   formFields,
   LetterDraftSchema,
   type FieldErrors,
+  type FormBody,
   type LetterDraftInput,
 } from "./validation";
 import type { DemandKind } from "../db/schema";
@@ -27,7 +28,7 @@ export interface ParsedLetterForm {
 }
 
 /** Only strings, in order: `demandKind` and `demandText` are parallel lists, one pair per demand row. */
-function demandRows(form: FormData): DemandRow[] {
+function demandRows(form: FormBody): DemandRow[] {
   const strings = (name: string) => form.getAll(name).map((v) => (typeof v === "string" ? v : ""));
   const kinds = strings("demandKind");
   const texts = strings("demandText");
@@ -56,7 +57,7 @@ export function applyDemandOp(rows: DemandRow[], intent: string): DemandRow[] {
   return next;
 }
 
-export function parseLetterForm(form: FormData, intent: string): ParsedLetterForm {
+export function parseLetterForm(form: FormBody, intent: string): ParsedLetterForm {
   const values = formFields(form, LETTER_FIELDS) as LetterFormValues;
   const demands = applyDemandOp(demandRows(form), intent);
   const parsed = LetterDraftSchema.safeParse({ ...values, domains: values.domains ?? "", listed: values.listed ?? "listed" });

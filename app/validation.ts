@@ -204,6 +204,12 @@ export const ResponseSchema = z.object({
   responseAt: isoDate("Enter the date of the response, like 2027-01-31"),
 });
 
+/** What actions read from a form: URLSearchParams and FormData both provide it. */
+export interface FormBody {
+  get(name: string): FormDataEntryValue | null;
+  getAll(name: string): FormDataEntryValue[];
+}
+
 /** Field name → first message: what a form shows next to each field. */
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -220,7 +226,7 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
  * Reads only string fields from a form: a repeated field or a file becomes "", so a hostile
  * body can never put an array or a Blob where a string is expected.
  */
-export function formFields(form: FormData, names: readonly string[]): Record<string, string | undefined> {
+export function formFields(form: FormBody, names: readonly string[]): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const name of names) {
     const values = form.getAll(name);

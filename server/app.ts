@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
 import { hmac } from "../app/crypto.server";
 import type { Services } from "../app/services.server";
@@ -19,6 +19,8 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
   const { config } = services;
   const app = express();
   app.disable("x-powered-by");
+  // Remix reads the URL itself; Express need not parse every query string.
+  app.set("query parser", false);
   app.set("trust proxy", process.env.TRUST_PROXY ? Number(process.env.TRUST_PROXY) || process.env.TRUST_PROXY : false);
   const routeOf = routePatternMatcher(build);
   const appOrigin = config.appUrl;
@@ -84,10 +86,14 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
   const handler = createRequestHandler({
     build: withDatabaseOutageAs503(build),
     mode: config.production ? "production" : "development",
-    getLoadContext: (req) => ({
-      ...services,
-      ipHash: hmac(services.keys.ipHash, req.ip ?? req.socket.remoteAddress ?? "unknown"),
-    }),
+    getLoadContext: (req) => {
+      const context = { ...services } as AppLoadContext;
+      // Only actions that rate-limit read it: no HMAC for every page view.
+      Object.defineProperty(context, "ipHash", {
+        get: () => hmac(services.keys.ipHash, req.ip ?? req.socket.remoteAddress ?? "unknown"),
+      });
+      return context;
+    },
   });
   app.all("*", (req, res, next) => {
     // Paths with broken percent-encoding cannot name any page.
