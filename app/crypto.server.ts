@@ -5,6 +5,12 @@ export function newToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
+/** Several tokens from one call to the CSPRNG (the sign path needs two). */
+export function newTokens(count: number): string[] {
+  const bytes = randomBytes(32 * count);
+  return Array.from({ length: count }, (_, i) => bytes.subarray(i * 32, (i + 1) * 32).toString("base64url"));
+}
+
 export function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }

@@ -81,7 +81,9 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
 
   const publicDir = path.resolve(build.assetsBuildDirectory, "..");
   app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(publicDir, { maxAge: "1h" }));
+  // Only file names go to the disk: a page or API path is never stat()ed first.
+  const files = express.static(publicDir, { maxAge: "1h" });
+  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? files(req, res, next) : next()));
 
   const handler = createRequestHandler({
     build: withDatabaseOutageAs503(build),

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { Visibility } from "../../db/schema";
-import { hmac, newToken, sha256, type Keys } from "../crypto.server";
+import { hmac, newTokens, sha256, type Keys } from "../crypto.server";
 import { canonicalEmail, splitEmail, type SignatureInput } from "../validation";
 import { effectiveStatus } from "./letter.server";
 import { enqueueEmail, sealPayload } from "./outbox.server";
@@ -36,8 +36,7 @@ export async function submitSignature(
   const to = input.email.trim();
   const [, domain] = splitEmail(canonicalEmail(to));
   const emailHash = signerHash(keys, letter.id, to);
-  const confirmToken = newToken();
-  const withdrawToken = newToken();
+  const [confirmToken, withdrawToken] = newTokens(2) as [string, string];
   const named = input.visibility === "public";
   const links = {
     verifyUrl: `${appUrl}/verify/${confirmToken}`,
