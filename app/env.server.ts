@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   RATE_LIMITS: optional(onOff),
   DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
   OUTBOX_LEASE_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
+  TRUST_PROXY: optional(z.coerce.number().int().min(0).max(10)),
 });
 
 export interface Config {
@@ -43,6 +44,8 @@ export interface Config {
   port: number;
   workerEnabled: boolean;
   rateLimitsEnabled: boolean;
+  /** Proxies in front of the app (hop count): the client address is taken from X-Forwarded-For past them. */
+  trustProxy: number;
   /** How long a claimed outbox row stays invisible to other workers: a crashed worker's mail returns after it. */
   outboxLeaseSeconds: number;
 }
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workerEnabled,
     rateLimitsEnabled: (e.RATE_LIMITS ?? "on") === "on",
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS ?? 120,
+    trustProxy: e.TRUST_PROXY ?? 0,
   };
 }
 

@@ -7,7 +7,6 @@ import {
   PostgresDialect,
   type DatabaseConnection,
   type Driver,
-  type Dialect,
   type TransactionSettings,
 } from "kysely";
 import pg from "pg";
@@ -111,7 +110,6 @@ class SerializedDriver implements Driver {
   }
 }
 
-export type { Dialect };
 
 const MAX_PREPARED_PER_CLIENT = 100;
 

@@ -21,7 +21,7 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
   app.disable("x-powered-by");
   // Remix reads the URL itself; Express need not parse every query string.
   app.set("query parser", false);
-  app.set("trust proxy", process.env.TRUST_PROXY ? Number(process.env.TRUST_PROXY) || process.env.TRUST_PROXY : false);
+  app.set("trust proxy", config.trustProxy || false);
   const routeOf = routePatternMatcher(build);
   const appOrigin = config.appUrl;
 

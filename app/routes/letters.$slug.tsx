@@ -45,7 +45,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const values = formFields(await readForm(request), SIGN_FIELDS);
   const parsed = signatureSchema(letter.allowedDomains).safeParse(values);
   if (!parsed.success) {
-    return badRequest({ errors: fieldErrors(parsed.error), values: { ...values, email: values.email } });
+    return badRequest({ errors: fieldErrors(parsed.error), values });
   }
   const verdict = await context.limits.sign(context.ipHash, addressKey(context.keys.rateLimit, letter.id, parsed.data.email), letter.id);
   if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);

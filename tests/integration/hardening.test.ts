@@ -94,6 +94,28 @@ describe(`cross-site requests (${dbLabel})`, () => {
   });
 });
 
+describe(`client address (${dbLabel})`, () => {
+  const ipHashes = async (target: TestApp, forwarded: string[]) => {
+    const letter = await target.services.db.selectFrom("letters").select("id").where("slug", "=", "demo").executeTakeFirstOrThrow();
+    for (const [i, ip] of forwarded.entries()) {
+      await target.post("/letters/demo", { name: "Proxy", email: `proxy${i}.${Math.random()}@example.com`, visibility: "public" }, { headers: { "X-Forwarded-For": ip } });
+    }
+    const rows = await target.services.db.selectFrom("signatures").select("ip_hash").where("letter_id", "=", letter.id).where("name", "=", "Proxy").execute();
+    return new Set(rows.map((r) => r.ip_hash)).size;
+  };
+
+  it("ignores X-Forwarded-For unless TRUST_PROXY says a proxy is there, so limits cannot be dodged", async () => {
+    expect(await ipHashes(app, ["1.1.1.1", "2.2.2.2", "3.3.3.3"])).toBe(1);
+    const proxied = await startTestApp({ env: { TRUST_PROXY: "1" } });
+    try {
+      await seedDemo(proxied.services.db);
+      expect(await ipHashes(proxied, ["1.1.1.1", "2.2.2.2", "3.3.3.3"])).toBe(3);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe(`links in mail (${dbLabel})`, () => {
   it("are built from APP_URL only, whatever Host or X-Forwarded-Host say", async () => {
     const body = new URLSearchParams({ name: "Spoof", email: "spoof.target@example.com", visibility: "public" }).toString();
