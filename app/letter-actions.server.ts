@@ -13,6 +13,7 @@ import {
 } from "./models/letter-admin.server";
 import { countMatching, invalidateSignatures } from "./models/abuse.server";
 import { MIN_DOMAIN_GROUP } from "./models/counts.server";
+import { invalidateLetter } from "./models/letter.server";
 import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
 import { addressKey } from "./rate-limit.server";
 import {
@@ -48,7 +49,7 @@ export async function handleLetterAction(
 ): Promise<Response> {
   const intent = typeof form.get("intent") === "string" ? String(form.get("intent")) : "save";
   const { db } = context;
-  const invalidate = () => context.cache.invalidate(`letter:${letter.slug}`);
+  const invalidate = () => invalidateLetter(context.cache, letter);
 
   if (intent === "save" || intent === "publish" || /^(move-up|move-down|remove):/.test(intent)) {
     if (letter.status !== "draft") throw conflict(FROZEN);
@@ -108,8 +109,7 @@ export async function handleLetterAction(
     if (!result.ok) {
       return refused(intent, { invDomain: `The matching set changed (${result.count} now, ${previewed} previewed). Preview again.` });
     }
-    context.cache.invalidate(`counts:${letter.id}`);
-    context.cache.invalidate(`page:${letter.id}`);
+    invalidate();
     return json({ intent, ok: true, errors: {}, invalidated: result.count }, { headers: { "Cache-Control": NO_STORE } });
   }
 

@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { LetterViewData } from "./components/letter-view";
+import { notFound } from "./http.server";
 import { renderMarkdown } from "./markdown.server";
 import { listNamedSigners } from "./models/counts.server";
 import { cachedCounts, cachedGrowth, type PublicLetter } from "./models/letter.server";
@@ -56,4 +57,12 @@ export function pageParam(request: Request): number {
   const raw = new URL(request.url).searchParams.get("page");
   const n = raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
   return Math.max(1, n);
+}
+
+/**
+ * Pages past the last signer do not exist: a crawler walking page numbers must not fill the cache
+ * with empty pages (and push the hot entries out).
+ */
+export function requireSignerPage(page: number, namedSigners: number): void {
+  if (page > Math.max(1, Math.ceil(namedSigners / SIGNERS_PER_PAGE))) throw notFound("There are not that many signers.");
 }

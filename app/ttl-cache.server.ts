@@ -11,8 +11,10 @@ export class TtlCache {
     const now = Date.now();
     const hit = this.#entries.get(key);
     if (hit && hit.expires > now) return hit.value as Promise<T>;
-    if (this.#entries.size >= this.maxEntries) this.#entries.clear();
+    if (this.#entries.size >= this.maxEntries) this.#evictOldest();
     const value = load();
+    // Re-inserting moves a refreshed key to the end, behind the ones eviction takes first.
+    this.#entries.delete(key);
     this.#entries.set(key, { started: now, expires: now + this.ttlMs, value });
     // A failed load must not be served for a second to everyone.
     value.catch(() => this.#entries.delete(key));
@@ -24,8 +26,21 @@ export class TtlCache {
     return this.#entries.get(key)?.started;
   }
 
-  /** Drop keys after a write the writer itself should see at once (organizer edits). */
+  delete(key: string) {
+    this.#entries.delete(key);
+  }
+
+  /** Drop every key starting with `prefix`. */
   invalidate(prefix: string) {
     for (const key of this.#entries.keys()) if (key.startsWith(prefix)) this.#entries.delete(key);
+  }
+
+  /** A Map iterates in insertion order: the first tenth is the oldest, and the hot keys were refreshed since. */
+  #evictOldest() {
+    let n = Math.ceil(this.maxEntries / 10);
+    for (const key of this.#entries.keys()) {
+      if (n-- <= 0) break;
+      this.#entries.delete(key);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Selectable } from "kysely";
 
 // Timestamps come back as Date from both pg and PGlite; we write them as Date or let SQL default them.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -166,9 +166,6 @@ export interface Database {
 }
 
 export type Letter = Selectable<LettersTable>;
-export type NewLetter = Insertable<LettersTable>;
-export type LetterPatch = Updateable<LettersTable>;
 export type Demand = Selectable<DemandsTable>;
 export type Signature = Selectable<SignaturesTable>;
 export type OutboxRow = Selectable<EmailOutboxTable>;
-export type LetterUpdate = Selectable<LetterUpdatesTable>;

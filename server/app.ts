@@ -91,8 +91,9 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
     getLoadContext: (req) => {
       const context = { ...services } as AppLoadContext;
       // Only actions that rate-limit read it: no HMAC for every page view.
+      let ipHash: string | undefined;
       Object.defineProperty(context, "ipHash", {
-        get: () => hmac(services.keys.ipHash, req.ip ?? req.socket.remoteAddress ?? "unknown"),
+        get: () => (ipHash ??= hmac(services.keys.ipHash, req.ip ?? req.socket.remoteAddress ?? "unknown")),
       });
       return context;
     },

@@ -128,6 +128,15 @@ export const cachedPublicLetter = (db: DB, cache: TtlCache, slug: string) =>
 
 export const countsKey = (letterId: string) => `counts:${letterId}`;
 
+/**
+ * After a change its author should see at once (an organizer's edit, a withdrawal, an invalidation):
+ * every cached read of this letter goes. Keys end in ":" before a prefix match, so letter 1 is not 12.
+ */
+export function invalidateLetter(cache: TtlCache, letter: { id: string; slug: string }) {
+  for (const key of [countsKey(letter.id), `growth:${letter.id}`, `letter:${letter.slug}`, "home"]) cache.delete(key);
+  for (const prefix of [`page:${letter.id}:`, `signers:${letter.id}:`]) cache.invalidate(prefix);
+}
+
 export const cachedCounts = (db: DB, cache: TtlCache, letterId: string): Promise<LetterCounts> =>
   cache.get(countsKey(letterId), () => countSignatures(db, letterId));
 

@@ -10,6 +10,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!letter) return publicJson({ error: "not found" }, 404);
   const counts = await cachedCounts(context.db, context.cache, letter.id);
   const page = pageParam(request);
+  if (page > Math.max(1, Math.ceil(counts.public / SIGNERS_PER_PAGE))) return publicJson({ error: "no such page" }, 404);
   if (!namesRevealed(letter.revealThreshold, counts.public)) {
     return publicJson({ page, perPage: SIGNERS_PER_PAGE, signers: [], hidden: true, revealThreshold: letter.revealThreshold, nextPage: null });
   }

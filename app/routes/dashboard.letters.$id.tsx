@@ -9,17 +9,16 @@ import { handleLetterAction } from "../letter-actions.server";
 import { letterFormValues } from "../letter-form";
 import { abuseSignals, auditEntries } from "../models/abuse.server";
 import { countSignatures } from "../models/counts.server";
-import { effectiveStatus } from "../models/letter.server";
+import { effectiveStatus, loadLetterView } from "../models/letter.server";
 import { listLetterOrganizers } from "../models/membership.server";
 import { requireLetter } from "../organizer.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organizerId, letter } = await requireLetter(request, context, params.id);
-  const [demands, counts, team, updates, signals, audit] = await Promise.all([
-    context.db.selectFrom("demands").select(["kind", "text"]).where("letter_id", "=", letter.id).orderBy("position").execute(),
+  const [view, counts, team, signals, audit] = await Promise.all([
+    loadLetterView(context.db, letter),
     countSignatures(context.db, letter.id),
     listLetterOrganizers(context.db, context.keys, letter.id),
-    context.db.selectFrom("letter_updates").select(["body", "created_at"]).where("letter_id", "=", letter.id).orderBy("created_at", "desc").execute(),
     abuseSignals(context.db, letter.id),
     auditEntries(context.db, letter.id),
   ]);
@@ -37,10 +36,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         responseAt: letter.response_at?.toISOString().slice(0, 10) ?? "",
       },
       values: letterFormValues(letter),
-      demands,
+      demands: view.demands,
       counts,
       team,
-      updates: updates.map((u) => ({ body: u.body, createdAt: u.created_at.toISOString() })),
+      updates: view.updates,
       abuse: { signals, audit },
     },
     { headers: { "Cache-Control": NO_STORE } },

@@ -11,8 +11,8 @@ import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterView } from "../components/letter-view";
 import { SignForm } from "../components/sign-form";
 import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests, routeHeaders } from "../http.server";
-import { loadLetterPage, pageParam } from "../letter-page.server";
-import { cachedPublicLetter } from "../models/letter.server";
+import { loadLetterPage, pageParam, requireSignerPage } from "../letter-page.server";
+import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
 import { submitSignature } from "../models/signature.server";
 import { addressKey } from "../rate-limit.server";
 import { fieldErrors, formFields, signatureSchema } from "../validation";
@@ -23,6 +23,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");
   if (!letter) throw notFound();
   const pageNumber = pageParam(request);
+  requireSignerPage(pageNumber, (await cachedCounts(context.db, context.cache, letter.id)).public);
   // Rendering Markdown and gathering counts once a second per page is plenty for a viral letter.
   const page = await context.cache.get(`page:${letter.id}:${pageNumber}`, () => loadLetterPage(context, letter, pageNumber));
   return json(
@@ -47,9 +48,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (!parsed.success) {
     return badRequest({ errors: fieldErrors(parsed.error), values });
   }
-  const verdict = await context.limits.sign(context.ipHash, addressKey(context.keys.rateLimit, letter.id, parsed.data.email), letter.id);
+  const ipHash = context.ipHash;
+  const verdict = await context.limits.sign(ipHash, addressKey(context.keys.rateLimit, letter.id, parsed.data.email), letter.id);
   if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
-  await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, context.ipHash);
+  await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, ipHash);
   // The same answer for a new, pending or confirmed address: only the mail differs.
   return redirect(`/letters/${letter.slug}/check-inbox`, { status: 303, headers: { "Cache-Control": NO_STORE } });
 }

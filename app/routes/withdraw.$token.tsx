@@ -2,6 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { NO_STORE, routeHeaders } from "../http.server";
+import { invalidateLetter } from "../models/letter.server";
 import { findByWithdrawToken, withdrawSignature } from "../models/signature.server";
 import { noStoreHeaders, requireUsableToken } from "../token-page.server";
 
@@ -13,13 +14,11 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
+  const withdrawn = await withdrawSignature(context.db, token);
+  // Unknown tokens are a 404; a second POST finds it withdrawn and shows the result.
   const found = requireUsableToken(await findByWithdrawToken(context.db, token), "withdraw");
-  if (await withdrawSignature(context.db, token)) {
-    // The signer should see the count drop and their name go at once.
-    context.cache.invalidate(`counts:${found.letter.id}`);
-    context.cache.invalidate(`signers:${found.letter.id}`);
-    context.cache.invalidate(`page:${found.letter.id}`);
-  }
+  // The signer should see the count drop and their name go at once.
+  if (withdrawn) invalidateLetter(context.cache, found.letter);
   return redirect(new URL(request.url).pathname, { status: 303, headers: { "Cache-Control": NO_STORE } });
 }
 

@@ -92,12 +92,15 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
   it("shows errors at their fields, with JavaScript (shared schema) and without (server), and passes axe", async () => {
     const page = await browser.newPage();
     await page.goto(`${app.url}/letters/${slug}`);
+    const posts: string[] = [];
+    page.on("request", (r) => r.method() === "POST" && posts.push(r.url()));
     await page.getByLabel("Work email").fill("someone@gmail.com");
     await page.getByRole("button", { name: "Sign and send me the confirmation link" }).click();
     await page.locator("#name-error").waitFor();
     expect(await page.locator("#email-error").textContent()).toContain("Use your work address at example.com or example.org");
     expect(await page.getByLabel("Work email").getAttribute("aria-invalid")).toBe("true");
     expect(await page.getByLabel("Work email").inputValue()).toBe("someone@gmail.com");
+    expect(posts).toEqual([]); // the shared schema caught it in the browser
     await expectNoAxeViolations(page);
 
     const plain = await noJs.newPage();

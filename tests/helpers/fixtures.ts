@@ -56,6 +56,7 @@ export interface SignatureSeed {
   confirmedAt?: Date;
   /** The confirm token whose SHA-256 is stored: lets a test POST /verify/:token itself. */
   confirmToken?: string;
+  withdrawToken?: string;
   ipHash?: string;
   createdAt?: Date;
 }
@@ -78,7 +79,7 @@ export async function insertSignatures(db: DB, letterId: string, seeds: Signatur
       status,
       confirm_token_hash: sha(s.confirmToken ?? randomBytes(32).toString("hex")),
       confirm_expires_at: new Date(Date.now() + 72 * 3_600_000),
-      withdraw_token_hash: sha(randomBytes(32).toString("hex")),
+      withdraw_token_hash: sha(s.withdrawToken ?? randomBytes(32).toString("hex")),
       confirmed_at: status === "confirmed" ? (s.confirmedAt ?? new Date()) : null,
       ip_hash: s.ipHash ?? null,
       created_at: s.createdAt ?? new Date(),

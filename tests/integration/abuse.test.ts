@@ -57,6 +57,8 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
     const done = await form({ intent: "invalidate", invDomain: "example.org", statuses: ["pending", "confirmed"], previewed: "60" });
     expect(done.status).toBe(200);
     expect(textOf(await done.text())).toContain("60 signatures invalidated");
+    // Public figures follow at once: the invalidation dropped the cached ones.
+    expect((await (await app.get(`/api/letters/${letter.slug}`)).json()).signatures.verified).toBe(30);
     expect(await verifiedCount(app, letter.slug)).toBe(30);
     const page = await (await app.get(`/letters/${letter.slug}`)).text();
     expect(page).not.toContain("Bot 1");
