@@ -1,7 +1,7 @@
 import { json, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Letter } from "../db/schema";
 import { badRequest, NO_STORE, tooManyRequests } from "./http.server";
-import { parseLetterForm } from "./letter-form";
+import { formIntent, parseLetterForm } from "./letter-form";
 import {
   closeLetter,
   postUpdate,
@@ -47,7 +47,7 @@ export async function handleLetterAction(
   letter: Letter,
   form: FormBody,
 ): Promise<Response> {
-  const intent = typeof form.get("intent") === "string" ? String(form.get("intent")) : "save";
+  const intent = formIntent(form);
   const { db } = context;
   const invalidate = () => invalidateLetter(context.cache, letter);
 

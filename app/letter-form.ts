@@ -41,6 +41,12 @@ function demandRows(form: FormBody): DemandRow[] {
   return rows;
 }
 
+/** Which button submitted the form; Enter in a text field means "save". */
+export function formIntent(form: FormBody): string {
+  const intent = form.get("intent");
+  return typeof intent === "string" ? intent : "save";
+}
+
 /** Applies a row operation from the editor's buttons (`move-up:2`, `move-down:0`, `remove:1`). */
 export function applyDemandOp(rows: DemandRow[], intent: string): DemandRow[] {
   const match = /^(move-up|move-down|remove):(\d{1,3})$/.exec(intent);

@@ -2,7 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { LetterViewData } from "./components/letter-view";
 import { notFound } from "./http.server";
 import { renderMarkdown } from "./markdown.server";
-import { listNamedSigners } from "./models/counts.server";
+import { listNamedSigners, type NamedSigner } from "./models/counts.server";
 import { cachedCounts, cachedGrowth, type PublicLetter } from "./models/letter.server";
 
 export const SIGNERS_PER_PAGE = 50;
@@ -10,6 +10,26 @@ export const SIGNERS_PER_PAGE = 50;
 /** Whether named signers may be shown: only once the reveal threshold (if any) is reached. */
 export function namesRevealed(threshold: number | null, publicCount: number): boolean {
   return !threshold || publicCount >= threshold;
+}
+
+/** One page of named signers, honouring the reveal threshold: the page and the JSON API both use it. */
+export async function namedSignerPage(
+  { db, cache }: Pick<AppLoadContext, "db" | "cache">,
+  letter: Pick<PublicLetter, "id" | "revealThreshold">,
+  publicCount: number,
+  page: number,
+): Promise<{ hidden: boolean; signers: NamedSigner[]; hasNextPage: boolean }> {
+  if (!namesRevealed(letter.revealThreshold, publicCount)) return { hidden: true, signers: [], hasNextPage: false };
+  // One extra row says whether there is a next page.
+  const rows = await cache.get(`signers:${letter.id}:${page}`, () =>
+    listNamedSigners(db, letter.id, (page - 1) * SIGNERS_PER_PAGE, SIGNERS_PER_PAGE + 1),
+  );
+  return { hidden: false, signers: rows.slice(0, SIGNERS_PER_PAGE), hasNextPage: rows.length > SIGNERS_PER_PAGE };
+}
+
+/** Pages past the last named signer do not exist. */
+export function signerPageExists(page: number, namedSigners: number): boolean {
+  return page <= Math.max(1, Math.ceil(namedSigners / SIGNERS_PER_PAGE));
 }
 
 /** Everything the public letter page shows, from cached counts and one page of named signers. */
@@ -22,12 +42,7 @@ export async function loadLetterPage(
     cachedCounts(db, cache, letter.id),
     cachedGrowth(db, cache, letter.id, letter.publishedAt),
   ]);
-  const revealed = namesRevealed(letter.revealThreshold, counts.public);
-  const signers = revealed
-    ? await cache.get(`signers:${letter.id}:${page}`, () =>
-        listNamedSigners(db, letter.id, (page - 1) * SIGNERS_PER_PAGE, SIGNERS_PER_PAGE + 1),
-      )
-    : [];
+  const named = await namedSignerPage({ db, cache }, letter, counts.public, page);
   return {
     slug: letter.slug,
     status: letter.status,
@@ -45,10 +60,10 @@ export async function loadLetterPage(
     updates: letter.updates.map((u) => ({ html: renderMarkdown(u.body), createdAt: u.createdAt })),
     counts,
     growth,
-    signers: signers.slice(0, SIGNERS_PER_PAGE),
-    namesHidden: revealed ? null : { threshold: letter.revealThreshold! },
+    signers: named.signers,
+    namesHidden: named.hidden ? { threshold: letter.revealThreshold! } : null,
     page,
-    hasNextPage: signers.length > SIGNERS_PER_PAGE,
+    hasNextPage: named.hasNextPage,
   };
 }
 
@@ -64,5 +79,5 @@ export function pageParam(request: Request): number {
  * with empty pages (and push the hot entries out).
  */
 export function requireSignerPage(page: number, namedSigners: number): void {
-  if (page > Math.max(1, Math.ceil(namedSigners / SIGNERS_PER_PAGE))) throw notFound("There are not that many signers.");
+  if (!signerPageExists(page, namedSigners)) throw notFound("There are not that many signers.");
 }

@@ -84,6 +84,9 @@ const EmailField = z
   .max(254, "Email must be at most 254 characters")
   .pipe(z.email({ error: "Enter a valid email address, like name@example.com" }));
 
+/** The sign form's fields, read by the browser check and the server action alike. */
+export const SIGN_FIELDS = ["name", "email", "title", "visibility"] as const;
+
 const signatureSchemas = new Map<string, ReturnType<typeof buildSignatureSchema>>();
 
 /** One schema per allow-list, built once: building a zod schema costs far more than running it. */

@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
-import { fieldErrors, formFields, signatureSchema, type FieldErrors } from "../validation";
+import { fieldErrors, formFields, SIGN_FIELDS, signatureSchema, type FieldErrors } from "../validation";
 
 export interface SignFormProps {
   allowedDomains: string[];
@@ -9,7 +9,6 @@ export interface SignFormProps {
   values?: Record<string, string | undefined>;
 }
 
-const FIELDS = ["name", "email", "title", "visibility"] as const;
 
 /** A plain POST form (works without JavaScript); with JavaScript the same zod schema checks it first. */
 export function SignForm({ allowedDomains, askJobTitle, errors: serverErrors, values = {} }: SignFormProps) {
@@ -19,7 +18,7 @@ export function SignForm({ allowedDomains, askJobTitle, errors: serverErrors, va
   const domains = allowedDomains.join(" or ");
 
   function check(event: FormEvent<HTMLFormElement>) {
-    const result = signatureSchema(allowedDomains).safeParse(formFields(new FormData(event.currentTarget), FIELDS));
+    const result = signatureSchema(allowedDomains).safeParse(formFields(new FormData(event.currentTarget), SIGN_FIELDS));
     if (!result.success) {
       event.preventDefault();
       setClientErrors(fieldErrors(result.error));

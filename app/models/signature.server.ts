@@ -13,8 +13,9 @@ export const PURGE_UNCONFIRMED_DAYS = 7;
 /** Tokens we issue are 43 base64url characters; anything else is rejected before hashing or querying. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-export function signerHash(keys: Keys, letterId: string, email: string): string {
-  return hmac(keys.signerHash, `${letterId}:${canonicalEmail(email)}`);
+/** HMAC of letter id + an address already canonicalized (canonicalEmail). */
+function signerHash(keys: Keys, letterId: string, canonical: string): string {
+  return hmac(keys.signerHash, `${letterId}:${canonical}`);
 }
 
 interface SubmitContext {
@@ -34,8 +35,9 @@ export async function submitSignature(
   ipHash: string | null,
 ): Promise<"sent" | "capped"> {
   const to = input.email.trim();
-  const [, domain] = splitEmail(canonicalEmail(to));
-  const emailHash = signerHash(keys, letter.id, to);
+  const canonical = canonicalEmail(to);
+  const [, domain] = splitEmail(canonical);
+  const emailHash = signerHash(keys, letter.id, canonical);
   const [confirmToken, withdrawToken] = newTokens(2) as [string, string];
   const named = input.visibility === "public";
   const links = {

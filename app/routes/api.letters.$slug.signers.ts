@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { publicJson } from "../api.server";
-import { namesRevealed, pageParam, SIGNERS_PER_PAGE } from "../letter-page.server";
-import { listNamedSigners } from "../models/counts.server";
+import { namedSignerPage, pageParam, signerPageExists, SIGNERS_PER_PAGE } from "../letter-page.server";
 import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
 
 /** Named signers only (anonymous signers have no name to give), and none before the reveal threshold. */
@@ -10,17 +9,14 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!letter) return publicJson({ error: "not found" }, 404);
   const counts = await cachedCounts(context.db, context.cache, letter.id);
   const page = pageParam(request);
-  if (page > Math.max(1, Math.ceil(counts.public / SIGNERS_PER_PAGE))) return publicJson({ error: "no such page" }, 404);
-  if (!namesRevealed(letter.revealThreshold, counts.public)) {
-    return publicJson({ page, perPage: SIGNERS_PER_PAGE, signers: [], hidden: true, revealThreshold: letter.revealThreshold, nextPage: null });
-  }
-  const rows = await listNamedSigners(context.db, letter.id, (page - 1) * SIGNERS_PER_PAGE, SIGNERS_PER_PAGE + 1);
+  if (!signerPageExists(page, counts.public)) return publicJson({ error: "no such page" }, 404);
+  const named = await namedSignerPage(context, letter, counts.public, page);
   return publicJson({
     page,
     perPage: SIGNERS_PER_PAGE,
-    signers: rows.slice(0, SIGNERS_PER_PAGE),
-    hidden: false,
+    signers: named.signers,
+    hidden: named.hidden,
     revealThreshold: letter.revealThreshold,
-    nextPage: rows.length > SIGNERS_PER_PAGE ? page + 1 : null,
+    nextPage: named.hasNextPage ? page + 1 : null,
   });
 }

@@ -15,9 +15,8 @@ import { loadLetterPage, pageParam, requireSignerPage } from "../letter-page.ser
 import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
 import { submitSignature } from "../models/signature.server";
 import { addressKey } from "../rate-limit.server";
-import { fieldErrors, formFields, signatureSchema } from "../validation";
+import { fieldErrors, formFields, SIGN_FIELDS, signatureSchema } from "../validation";
 
-const SIGN_FIELDS = ["name", "email", "title", "visibility"] as const;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");

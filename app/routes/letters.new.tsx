@@ -3,7 +3,7 @@ import { useActionData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterForm } from "../components/letter-form";
 import { badRequest, NO_STORE, readForm, routeHeaders } from "../http.server";
-import { parseLetterForm } from "../letter-form";
+import { formIntent, parseLetterForm } from "../letter-form";
 import { createLetter } from "../models/letter-admin.server";
 import { requireOrganizer } from "../session.server";
 
@@ -15,8 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const organizerId = await requireOrganizer(request, context);
   const form = await readForm(request);
-  const intent = typeof form.get("intent") === "string" ? String(form.get("intent")) : "save";
-  const parsed = parseLetterForm(form, intent);
+  const parsed = parseLetterForm(form, formIntent(form));
   if (!parsed.draft || Object.keys(parsed.errors).length > 0) {
     return badRequest({ values: parsed.values, demands: parsed.demands, errors: parsed.errors });
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { DB } from "../../db/connection";
+import { sha256 } from "../../app/crypto.server";
 import { createLetter, publishLetter, type DemandInput } from "../../app/models/letter-admin.server";
 import type { LetterDraftInput } from "../../app/validation";
 
@@ -63,8 +64,6 @@ export interface SignatureSeed {
 
 /** Inserts signatures directly, for tests about what pages show rather than how people sign. */
 export async function insertSignatures(db: DB, letterId: string, seeds: SignatureSeed[]): Promise<void> {
-  const { createHash } = await import("node:crypto");
-  const sha = (v: string) => createHash("sha256").update(v).digest("hex");
   const rows = seeds.map((s, i) => {
     const visibility = s.visibility ?? "public";
     const status = s.status ?? "confirmed";
@@ -77,9 +76,9 @@ export async function insertSignatures(db: DB, letterId: string, seeds: Signatur
       visibility,
       letter_version: "seed",
       status,
-      confirm_token_hash: sha(s.confirmToken ?? randomBytes(32).toString("hex")),
+      confirm_token_hash: sha256(s.confirmToken ?? randomBytes(32).toString("hex")),
       confirm_expires_at: new Date(Date.now() + 72 * 3_600_000),
-      withdraw_token_hash: sha(s.withdrawToken ?? randomBytes(32).toString("hex")),
+      withdraw_token_hash: sha256(s.withdrawToken ?? randomBytes(32).toString("hex")),
       confirmed_at: status === "confirmed" ? (s.confirmedAt ?? new Date()) : null,
       ip_hash: s.ipHash ?? null,
       created_at: s.createdAt ?? new Date(),
