@@ -28,8 +28,10 @@ export interface Keys {
   ipHash: Buffer;
   /** Rate-limit keys for addresses: unlike signatures' fingerprints, so a limiter row links to nothing. */
   rateLimit: Buffer;
-  /** AES-256-GCM for addresses waiting in the outbox and organizer addresses. */
+  /** AES-256-GCM for addresses waiting in the outbox, sealed submissions and organizer addresses. */
   encryption: Buffer;
+  /** Derives each signature's one stable withdraw token from its fingerprint. */
+  withdraw: Buffer;
 }
 
 /** One secret, several independent keys: a leak of one derived key does not expose the others. */
@@ -42,22 +44,26 @@ export function deriveKeys(emailHashSecret: string): Keys {
     ipHash: derive(emailHashSecret, "ip-hash"),
     rateLimit: derive(emailHashSecret, "rate-limit"),
     encryption: derive(emailHashSecret, "encryption"),
+    withdraw: derive(emailHashSecret, "withdraw-token"),
   };
 }
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export function encrypt(key: Buffer, plaintext: string): Buffer {
+/** AES-256-GCM; `aad` binds the ciphertext to where it is stored (it will not open anywhere else). */
+export function encrypt(key: Buffer, plaintext: string, aad?: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
+  if (aad !== undefined) cipher.setAAD(Buffer.from(aad, "utf8"));
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
 }
 
-export function decrypt(key: Buffer, sealed: Uint8Array): string {
+export function decrypt(key: Buffer, sealed: Uint8Array, aad?: string): string {
   const buf = Buffer.from(sealed);
   const decipher = createDecipheriv("aes-256-gcm", key, buf.subarray(0, IV_BYTES));
+  if (aad !== undefined) decipher.setAAD(Buffer.from(aad, "utf8"));
   decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   return Buffer.concat([decipher.update(buf.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
@@ -47,11 +47,13 @@ export function createMailer({ smtpUrl, mailDir, from }: MailerOptions): Mailer 
   return {
     async send(to, content) {
       const info = await transport.sendMail(message(to, content));
-      await mkdir(mailDir, { recursive: true });
+      // Messages hold addresses and live links: readable by this user only.
+      await mkdir(mailDir, { recursive: true, mode: 0o700 });
+      await chmod(mailDir, 0o700);
       const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(4).toString("hex")}.eml`;
       // Write then rename, so a reader never sees half a message.
       const tmp = path.join(mailDir, `.${name}.tmp`);
-      await writeFile(tmp, info.message as Buffer);
+      await writeFile(tmp, info.message as Buffer, { mode: 0o600 });
       await rename(tmp, path.join(mailDir, name));
     },
     close: () => transport.close(),

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   EMAIL_HASH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  HOST: optional(z.string().regex(/^[0-9A-Za-z.:[\]-]+$/, "must be an address to listen on, like 127.0.0.1 or 0.0.0.0")),
   WORKER: optional(onOff),
   RATE_LIMITS: optional(onOff),
   DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
@@ -42,6 +43,8 @@ export interface Config {
   sessionSecret: string;
   emailHashSecret: string;
   port: number;
+  /** The address to listen on: loopback in development (a laptop on café Wi-Fi serves nobody else). */
+  host: string;
   workerEnabled: boolean;
   rateLimitsEnabled: boolean;
   /** Proxies in front of the app (hop count): the client address is taken from X-Forwarded-For past them. */
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secureCookies: appUrl.startsWith("https:"),
     ...secrets,
     port,
+    host: e.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
     workerEnabled,
     rateLimitsEnabled: (e.RATE_LIMITS ?? "on") === "on",
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS ?? 120,

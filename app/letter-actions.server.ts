@@ -11,7 +11,7 @@ import {
   updateDraft,
   updatePublishedSettings,
 } from "./models/letter-admin.server";
-import { countMatching, invalidateSignatures } from "./models/abuse.server";
+import { hideNamedSignature, invalidateSignatures, previewInvalidation, PREVIEWS_PER_DAY } from "./models/abuse.server";
 import { MIN_DOMAIN_GROUP } from "./models/counts.server";
 import { invalidateLetter } from "./models/letter.server";
 import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
@@ -28,9 +28,13 @@ import {
   type FormBody,
 } from "./validation";
 
-// Counting a handful of signatures by domain and minute would single people out: the same floor as
-// the public per-domain breakdown.
+// Counting a handful of signatures by domain and hour would single people out: the same floor as
+// the public per-domain breakdown, and 0 to 4 all look the same.
 const TOO_FEW = `Fewer than ${MIN_DOMAIN_GROUP} signatures match. Sets that small are neither shown nor invalidated, to protect the people in them: widen the criteria.`;
+const TOO_MANY_PREVIEWS = `This letter has used its ${PREVIEWS_PER_DAY} previews for the last 24 hours. Each preview is recorded in the audit log; try again tomorrow.`;
+
+/** A whole hour as a datetime-local value (UTC). */
+const hourInput = (d: Date | null) => (d ? d.toISOString().slice(0, 16) : "");
 
 const FROZEN =
   "This letter is published: its title, addressee, text and demands are frozen, because people signed exactly that text. Post an update instead.";
@@ -91,26 +95,33 @@ export async function handleLetterAction(
   if (letter.status === "draft") throw conflict("Publish the letter first.");
 
   if (intent === "invalidate-preview" || intent === "invalidate") {
-    const parsed = InvalidationSchema.safeParse({
-      ...formFields(form, ["invDomain", "invFrom", "invTo", "previewed"]),
-      statuses: form.getAll("statuses").filter((v) => typeof v === "string"),
-    });
+    const parsed = InvalidationSchema.safeParse(formFields(form, ["invDomain", "invFrom", "invTo", "previewed"]));
     if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
-    const { invDomain, invFrom, invTo, statuses, previewed } = parsed.data;
-    const criteria = { domain: invDomain, from: invFrom, to: invTo, statuses };
+    const { invDomain, invFrom, invTo, previewed } = parsed.data;
+    const criteria = { domain: invDomain, from: invFrom, to: invTo };
+    // The form shows the window as it was snapped to whole hours (UTC).
+    const shown = { invDomain: invDomain ?? "", invFrom: hourInput(invFrom), invTo: hourInput(invTo) };
     if (intent === "invalidate-preview") {
-      const count = await countMatching(db, letter.id, criteria);
-      if (count > 0 && count < MIN_DOMAIN_GROUP) return refused(intent, { invDomain: TOO_FEW });
-      return json({ intent, ok: true, errors: {}, preview: { count, criteria: formFields(form, ["invDomain", "invFrom", "invTo"]), statuses } }, { headers: { "Cache-Control": NO_STORE } });
+      const preview = await previewInvalidation(db, letter.id, organizerId, criteria);
+      if (!preview.ok) return refused(intent, { invDomain: TOO_MANY_PREVIEWS });
+      return json({ intent, ok: true, errors: {}, preview: { count: preview.count, criteria: shown } }, { headers: { "Cache-Control": NO_STORE } });
     }
-    if (previewed === undefined) return refused(intent, { invDomain: "Preview the count first." });
-    if (previewed > 0 && previewed < MIN_DOMAIN_GROUP) return refused(intent, { invDomain: TOO_FEW });
+    if (previewed === undefined || previewed < MIN_DOMAIN_GROUP) return refused(intent, { invDomain: TOO_FEW });
     const result = await invalidateSignatures(db, letter.id, organizerId, criteria, previewed);
     if (!result.ok) {
-      return refused(intent, { invDomain: `The matching set changed (${result.count} now, ${previewed} previewed). Preview again.` });
+      return refused(intent, { invDomain: "The matching set changed since the preview. Preview again." });
     }
     invalidate();
     return json({ intent, ok: true, errors: {}, invalidated: result.count }, { headers: { "Cache-Control": NO_STORE } });
+  }
+
+  if (intent === "hide-name") {
+    const signatureId = formFields(form, ["signatureId"]).signatureId ?? "";
+    if (!(await hideNamedSignature(db, letter.id, organizerId, signatureId))) {
+      return refused(intent, { signers: "That name is no longer shown (it may have been withdrawn or hidden already)." });
+    }
+    invalidate();
+    return done(intent);
   }
 
   if (intent === "settings") {
@@ -119,7 +130,15 @@ export async function handleLetterAction(
       ...formFields(form, ["listed", "goal", "closesAt", "revealThreshold"]),
     });
     if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
-    await updatePublishedSettings(db, letter.id, parsed.data);
+    const current = letter.reveal_threshold ?? 0;
+    if ((parsed.data.revealThreshold ?? 0) < current) {
+      return refused(intent, {
+        revealThreshold: `After publishing, the reveal threshold can only be raised (it is ${current}): signers chose to be named on that promise.`,
+      });
+    }
+    if (!(await updatePublishedSettings(db, letter.id, parsed.data))) {
+      return refused(intent, { revealThreshold: "The reveal threshold changed meanwhile. Reload the page and try again." });
+    }
     invalidate();
     return done(intent);
   }

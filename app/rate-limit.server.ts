@@ -36,7 +36,9 @@ export function addressKey(key: Buffer, scope: string, email: string): string {
   return hmac(key, `${scope}:${canonicalEmail(email)}`);
 }
 
-export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
+/** Which limit said no: the submitter's network, the address typed, or the letter as a whole. */
+export type LimitScope = "ip" | "address" | "letter";
+export type Verdict = { ok: true } | { ok: false; scope: LimitScope; retryAfterSeconds: number };
 
 export interface RateLimits {
   enabled: boolean;
@@ -69,14 +71,14 @@ export function createRateLimits(pool: pg.Pool | null, enabled: boolean, limits:
   const loginIp = make("login-ip", limits.loginPerIp);
   const loginAddress = make("login-address", limits.loginPerAddress);
 
-  const consumeAll = async (steps: [RateLimiterAbstract, string][]): Promise<Verdict> => {
+  const consumeAll = async (steps: [RateLimiterAbstract, string, LimitScope][]): Promise<Verdict> => {
     if (!enabled) return { ok: true };
-    for (const [limiter, key] of steps) {
+    for (const [limiter, key, scope] of steps) {
       try {
         await limiter.consume(key);
       } catch (error) {
         if (error instanceof RateLimiterRes) {
-          return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+          return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
         }
         throw error;
       }
@@ -88,14 +90,14 @@ export function createRateLimits(pool: pg.Pool | null, enabled: boolean, limits:
     enabled,
     sign: (ipHash, addressHash, letterId) =>
       consumeAll([
-        [signIp, ipHash],
-        [signAddress, addressHash],
-        [signLetter, `${letterId}:${letterShard(addressHash)}`],
+        [signIp, ipHash, "ip"],
+        [signAddress, addressHash, "address"],
+        [signLetter, `${letterId}:${letterShard(addressHash)}`, "letter"],
       ]),
     login: (ipHash, addressHash) =>
       consumeAll([
-        [loginIp, ipHash],
-        [loginAddress, addressHash],
+        [loginIp, ipHash, "ip"],
+        [loginAddress, addressHash, "address"],
       ]),
   };
 }

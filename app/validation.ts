@@ -53,17 +53,25 @@ export function normalizeDomain(value: string): string {
   return value.trim().toLowerCase().replace(/\.$/, "");
 }
 
-export function domainError(domain: string): string | null {
-  if (!DOMAIN.test(domain)) return `"${domain}" is not a domain name (write it like example.com)`;
+/**
+ * An allowed-domain entry: `example.com` (that domain exactly) or `*.example.com` (its subdomains,
+ * only when the organizer writes so).
+ */
+export function domainError(entry: string): string | null {
+  const domain = entry.startsWith("*.") ? entry.slice(2) : entry;
+  if (!DOMAIN.test(domain)) return `"${entry}" is not a domain name (write it like example.com, or *.example.com for its subdomains)`;
   if (FREE_MAIL_DOMAINS.has(domain)) {
     return `"${domain}" is a free-mail provider: anyone can get an address there, so it cannot prove employment`;
   }
   return null;
 }
 
-/** Equal to an allowed domain or a subdomain of one; `example.com.evil.test` and `evilexample.com` are not. */
+/**
+ * Exact match by default; `*.example.com` admits subdomains of example.com (not example.com
+ * itself). `example.com.evil.test` and `evilexample.com` match nothing.
+ */
 export function domainAllowed(domain: string, allowed: readonly string[]): boolean {
-  return allowed.some((d) => domain === d || domain.endsWith(`.${d}`));
+  return allowed.some((d) => (d.startsWith("*.") ? domain.endsWith(d.slice(1)) && domain.length > d.length - 1 : domain === d));
 }
 
 /** Lower-case, `+tag` dropped: one person, one signature per letter. */
@@ -82,10 +90,66 @@ const EmailField = z
   .trim()
   .min(1, "Email is required")
   .max(254, "Email must be at most 254 characters")
-  .pipe(z.email({ error: "Enter a valid email address, like name@example.com" }));
+  .pipe(z.email({ error: "Enter a valid email address, like name@example.com" }))
+  // `+news@example.com` is a tag with no mailbox in front of it.
+  .refine((v) => !v.startsWith("+"), "Enter the address itself, not only a +tag, like name@example.com");
 
 /** The sign form's fields, read by the browser check and the server action alike. */
 export const SIGN_FIELDS = ["name", "email", "title", "visibility"] as const;
+/** The confirmation page's fields: what the address owner publishes. */
+export const CONFIRM_FIELDS = ["name", "title", "visibility"] as const;
+
+// Control (Cc), format (Cf: zero-width, bidi overrides, soft hyphen) and line/paragraph separators.
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+// What is left of a name when everything that draws no glyph is removed: spaces, combining marks
+// and the blank "letters" (Hangul fillers, braille blank) used to fake an empty name.
+const BLANK = /[\p{Z}\p{M}\u115f\u1160\u3164\uffa0\u2800\s]/gu;
+const LINK_LIKE = /:\/\/|\bwww\.|[^\s@]+@[^\s@]+\.[^\s@]+|\b[a-z0-9-]+\.(?:com|net|org|io|co|info|biz|xyz|app|dev|me|ly|gg|tv|us|uk|de|ru|cn|fr|nl|eu|ai|link|site|online|top)\b/i;
+
+/**
+ * A name or job title as it will be published: NFC-normalised, one line of visible text, no links
+ * or addresses (a signature is not a billboard), and nothing a spreadsheet would run as a formula.
+ */
+function personText(label: string, { required }: { required: boolean }) {
+  return z
+    .string()
+    .transform((v) => v.normalize("NFC").trim())
+    .superRefine((v, ctx) => {
+      const fail = (message: string) => ctx.addIssue({ code: "custom", message });
+      if (v === "") return required ? fail(`${label} is required`) : undefined;
+      if (v.length > 100) return fail(`${label} must be at most 100 characters`);
+      if (/[\r\n\t\u2028\u2029]/.test(v)) return fail(`${label} must be a single line of text`);
+      if (INVISIBLE_OR_CONTROL.test(v)) return fail(`${label} contains an invisible or control character: type it again without it`);
+      if (v.replace(BLANK, "") === "") return fail(`${label} must contain visible letters`);
+      if (/^[=+\-@]/.test(v)) return fail(`${label} cannot start with =, +, - or @`);
+      if (LINK_LIKE.test(v)) return fail(`${label} cannot contain a web or email address`);
+    });
+}
+
+const VisibilityField = z.enum(["public", "anonymous"], { error: "Choose whether your name is shown" });
+
+/** Name (needed only to be shown), job title, visibility: the sign form and the confirmation page alike. */
+const signerShape = {
+  name: z.string({ error: "Name is required" }).optional().transform((v) => v ?? ""),
+  title: personText("Job title", { required: false }).optional().transform((v) => (v ? v : null)),
+  visibility: VisibilityField,
+};
+interface SignerValue {
+  name: string;
+  title: string | null;
+  visibility: "public" | "anonymous";
+}
+
+/** An anonymous signer's name is never kept, so it is not asked for; a named one must be a name. */
+function nameRule(value: SignerValue, ctx: z.RefinementCtx) {
+  const name = personText("Name", { required: value.visibility === "public" }).safeParse(value.name);
+  if (!name.success) for (const issue of name.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: ["name"] });
+}
+
+function publishable<T extends SignerValue>(value: T): Omit<T, "name"> & { name: string | null } {
+  const named = value.visibility === "public";
+  return { ...value, name: named ? value.name.normalize("NFC").trim() : null, title: named ? value.title : null };
+}
 
 const signatureSchemas = new Map<string, ReturnType<typeof buildSignatureSchema>>();
 
@@ -102,17 +166,22 @@ export function signatureSchema(allowedDomains: readonly string[]) {
 }
 
 function buildSignatureSchema(allowedDomains: readonly string[]) {
-  return z.object({
-    name: oneLine("Name", 100),
-    email: EmailField.refine(
-      (email) => domainAllowed(splitEmail(email.toLowerCase())[1], allowedDomains),
-      `Use your work address at ${allowedDomains.join(" or ")}`,
-    ),
-    title: optionalLine("Job title", 100),
-    visibility: z.enum(["public", "anonymous"], { error: "Choose whether your name is shown" }),
-  });
+  return z
+    .object({
+      ...signerShape,
+      email: EmailField.refine(
+        (email) => domainAllowed(splitEmail(email.toLowerCase())[1], allowedDomains),
+        `Use your work address at ${allowedDomains.join(" or ")}`,
+      ),
+    })
+    .superRefine(nameRule)
+    .transform(publishable);
 }
 export type SignatureInput = z.infer<ReturnType<typeof buildSignatureSchema>>;
+
+/** What the address owner publishes, from the confirmation page. */
+export const ConfirmSchema = z.object(signerShape).superRefine(nameRule).transform(publishable);
+export type SignerChoice = z.infer<typeof ConfirmSchema>;
 
 export const LoginSchema = z.object({ email: EmailField });
 
@@ -254,7 +323,16 @@ const optionalDateTime = (label: string) =>
       return date;
     });
 
-/** Which signatures to invalidate: a domain (and its subdomains), a time window (UTC), or both. */
+const HOUR_MS = 3_600_000;
+const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / HOUR_MS) * HOUR_MS);
+const ceilHour = (d: Date) => new Date(Math.ceil(d.getTime() / HOUR_MS) * HOUR_MS);
+
+/**
+ * Which signatures to invalidate: a domain (and its subdomains), a time window (UTC), or both.
+ * Windows snap outwards to whole hours (signature times are stored by the hour), and pending and
+ * confirmed signatures are always taken together, so two previews cannot be subtracted to tell
+ * who has confirmed.
+ */
 export const InvalidationSchema = z
   .object({
     invDomain: z
@@ -262,9 +340,8 @@ export const InvalidationSchema = z
       .optional()
       .transform((v) => (v?.trim() ? normalizeDomain(v) : null))
       .refine((v) => v === null || !domainError(v)?.includes("not a domain"), "Enter a domain like example.com, or leave it empty"),
-    invFrom: optionalDateTime("From"),
-    invTo: optionalDateTime("Until"),
-    statuses: z.array(z.enum(["pending", "confirmed"])).min(1, "Choose pending, confirmed or both"),
+    invFrom: optionalDateTime("From").transform((d) => (d ? floorHour(d) : null)),
+    invTo: optionalDateTime("Until").transform((d) => (d ? ceilHour(d) : null)),
     previewed: z.coerce.number().int().min(0).optional(),
   })
   .refine((c) => c.invDomain || c.invFrom || c.invTo, { message: "Choose a domain or a time window", path: ["invDomain"] })

@@ -213,19 +213,21 @@ async function confirmBurst(setup: Setup): Promise<{ figures: Figures; server: S
   const tokens = Array.from({ length: count }, () => randomBytes(32).toString("base64url"));
   const db = setup.db();
   const letter = await db.selectFrom("letters").select("id").where("slug", "=", "demo").executeTakeFirstOrThrow();
-  const rows = tokens.map((t) => ({
+  // Pending signatures (no name, no choice yet), each with one mailed link.
+  const rows = tokens.map(() => ({
     letter_id: letter.id,
     email_hash: randomBytes(32).toString("hex"),
     domain: "example.com",
-    name: null,
-    job_title: null,
-    visibility: "anonymous" as const,
     letter_version: "bench",
-    confirm_token_hash: sha256(t),
-    confirm_expires_at: new Date(Date.now() + 3_600_000),
     withdraw_token_hash: sha256(randomBytes(32).toString("hex")),
   }));
-  for (let i = 0; i < rows.length; i += 1000) await db.insertInto("signatures").values(rows.slice(i, i + 1000)).execute();
+  for (let i = 0; i < rows.length; i += 1000) {
+    const ids = await db.insertInto("signatures").values(rows.slice(i, i + 1000)).returning("id").execute();
+    await db
+      .insertInto("confirm_links")
+      .values(ids.map(({ id }, j) => ({ token_hash: sha256(tokens[i + j]!), signature_id: id, expires_at: new Date(Date.now() + 3_600_000) })))
+      .execute();
+  }
   await setup.close();
   const server = await startServer(setup.env);
   let i = 0;
@@ -238,7 +240,8 @@ async function confirmBurst(setup: Setup): Promise<{ figures: Figures; server: S
         {
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded" },
-          setupRequest: (req) => ({ ...req, path: `/verify/${tokens[i++ % count]}`, body: "" }),
+          // What the owner publishes is chosen on the page: an anonymous signature here.
+          setupRequest: (req) => ({ ...req, path: `/verify/${tokens[i++ % count]}`, body: "visibility=anonymous" }),
         },
       ],
     },

@@ -8,7 +8,7 @@ export type LetterStatus = "draft" | "open" | "closed";
 export type DemandKind = "cancel_contract" | "policy" | "transparency" | "other";
 export type Visibility = "public" | "anonymous";
 export type SignatureStatus = "pending" | "confirmed" | "withdrawn" | "invalidated";
-export type OutboxStatus = "pending" | "sent" | "failed";
+export type OutboxStatus = "pending" | "failed";
 
 export interface OrganizersTable {
   id: Generated<string>;
@@ -112,33 +112,48 @@ export interface SignaturesTable {
   /** HMAC(secret, letter id + canonical address): de-duplicates per letter, unlinkable across letters. */
   email_hash: string;
   domain: string;
-  /** Null for anonymous signers: a name we never show is a name we do not keep. */
+  /** Written only when a named signature is confirmed; null otherwise (pending, anonymous, withdrawn). */
   name: string | null;
   job_title: string | null;
-  visibility: Visibility;
+  /** What the address owner chose on the confirmation page; null while pending. */
+  visibility: Visibility | null;
   letter_version: string;
   status: ColumnType<SignatureStatus, SignatureStatus | undefined, SignatureStatus>;
-  confirm_token_hash: string;
-  confirm_expires_at: Timestamp;
-  withdraw_token_hash: string;
-  mails_sent: ColumnType<number, number | undefined, number>;
+  /** SHA-256 of the stable withdraw token (derived from a key and this row's fingerprint). */
+  withdraw_token_hash: string | null;
+  /** Rows from before 2026-11-29-02 keep the withdraw link they were first mailed. */
+  legacy_withdraw_token_hash: string | null;
+  /** Mails sent to this address for this letter since mail_window_start (a whole hour). */
+  mails_in_window: ColumnType<number, number | undefined, number>;
+  mail_window_start: Timestamp;
   ip_hash: string | null;
+  /** Whole hours: precise times would let a dump be lined up with mail-server logs. */
   created_at: Timestamp;
   confirmed_at: NullableTimestamp;
   withdrawn_at: NullableTimestamp;
 }
 
+/** One row per mailed confirmation link. */
+export interface ConfirmLinksTable {
+  token_hash: string;
+  signature_id: string;
+  /** AES-GCM of what was submitted with this link's request (prefills the page); null once used. */
+  submission: Buffer | null;
+  /** Rounded up to a whole hour. */
+  expires_at: Timestamp;
+  used: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
 export interface EmailOutboxTable {
   id: Generated<string>;
   kind: string;
-  /** AES-GCM ciphertext of { to, data }; null once the transport accepted the message or we gave up. */
+  /** AES-GCM ciphertext of { to, data }; null once we gave up. Sent rows are deleted. */
   payload: Buffer | null;
   status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp;
   last_error: string | null;
   created_at: Timestamp;
-  sent_at: NullableTimestamp;
 }
 
 export interface AuditLogTable {
@@ -161,6 +176,7 @@ export interface Database {
   letter_invites: LetterInvitesTable;
   letter_updates: LetterUpdatesTable;
   signatures: SignaturesTable;
+  confirm_links: ConfirmLinksTable;
   email_outbox: EmailOutboxTable;
   audit_log: AuditLogTable;
 }

@@ -53,6 +53,20 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
     next();
   });
 
+  // Pages that belong to one person (a token, a session, a sign-in) are never indexed, even if a
+  // link to them leaks; each also says so in a meta tag.
+  app.use((req, res, next) => {
+    if (PRIVATE_PAGES.test(req.path)) res.setHeader("X-Robots-Tag", "noindex, nofollow");
+    next();
+  });
+
+  // Forms and pages need these four; TRACE, PUT, DELETE and the rest are refused before anything runs.
+  app.use((req, res, next) => {
+    if (ALLOWED_METHODS.has(req.method)) return next();
+    res.setHeader("Allow", [...ALLOWED_METHODS].join(", "));
+    res.status(405).type("text/plain").send("Method not allowed.");
+  });
+
   app.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     // Cross-site writes are refused before anything else runs. Browsers say where a request came
@@ -109,5 +123,23 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
     return handler(req, res, next);
   });
 
+  // Express's own errors (a path its router or static files cannot decode, a body it cannot read)
+  // answer with their status and a plain sentence. The default handler would print the stack, and
+  // the path with it, which may hold a token.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    if (error instanceof URIError || status === 400) {
+      res.status(400).type("text/plain").send("Malformed URL.");
+      return;
+    }
+    services.log("error", { event: "unhandled_error", error: error instanceof Error ? error.name : "unknown" });
+    res.status(500).type("text/plain").send("Something went wrong on our side.");
+  });
+
   return app;
 }
+
+const ALLOWED_METHODS = new Set(["GET", "HEAD", "POST", "OPTIONS"]);
+/** Check-inbox, confirm and withdraw pages, sign-in, and everything organizers see. */
+const PRIVATE_PAGES = /^\/(?:verify|withdraw|login|dashboard|dev)(?:\/|$)|^\/letters\/[^/]+\/check-inbox\/?$/;

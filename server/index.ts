@@ -14,10 +14,10 @@ const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 const services = await createServices(config);
 const worker = config.workerEnabled ? startWorker(services) : null;
 let closing = false;
-const server = createApp(build, services, { closing: () => closing }).listen(config.port, () => {
+const server = createApp(build, services, { closing: () => closing }).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  services.log("info", { event: "listening", url: config.appUrl, port, database: services.dbKind });
+  services.log("info", { event: "listening", url: config.appUrl, host: config.host, port, database: services.dbKind });
 });
 
 async function shutdown(signal: string) {

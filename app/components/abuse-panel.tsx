@@ -1,15 +1,20 @@
 import { Form } from "@remix-run/react";
 
 export interface AbuseData {
-  signals: { kind: "network" | "domain"; label: string; count: number; minutes: number }[];
-  audit: { action: string; detail: Record<string, unknown>; at: string }[];
+  signals: { kind: "network" | "domain"; label: string; count: number }[];
+  audit: { action: string; detail: Record<string, unknown>; at: string; organizerId: string | null }[];
+  /** Named entries as the public sees them (none while the reveal threshold hides names). */
+  named: { id: string; name: string; jobTitle: string | null }[];
+  minGroup: number;
+  previewsPerDay: number;
 }
 
 export interface AbuseResult {
   intent: string;
   ok: boolean;
   errors: Record<string, string>;
-  preview?: { count: number; criteria: Record<string, string | undefined>; statuses: string[] };
+  /** count null: fewer than minGroup (0 to 4 look the same). */
+  preview?: { count: number | null; criteria: Record<string, string | undefined> };
   invalidated?: number;
 }
 
@@ -18,67 +23,118 @@ function Field({ name, label, type, hint, errors, value }: { name: string; label
   return (
     <div className="field">
       <label htmlFor={name}>{label}</label>
-      <input id={name} name={name} type={type} defaultValue={value} aria-invalid={errors[name] ? true : undefined} aria-describedby={describedBy} />
+      <input id={name} name={name} type={type} step={type === "datetime-local" ? 3600 : undefined} defaultValue={value}
+        aria-invalid={errors[name] ? true : undefined} aria-describedby={describedBy} />
       {hint ? <p className="hint" id={`${name}-hint`}>{hint}</p> : null}
       {errors[name] ? <p className="field-error" id={`${name}-error`}>{errors[name]}</p> : null}
     </div>
   );
 }
 
-/** Bursts from one network or domain, and a way to invalidate a set: preview the count, then confirm. */
-export function AbusePanel({ data, result }: { data: AbuseData; result?: AbuseResult }) {
+const ACTIONS: Record<string, string> = {
+  "preview-invalidation": "previewed an invalidation",
+  "invalidate-signatures": "invalidated signatures",
+  "hide-name": "hid one named entry (it still counts, anonymously)",
+};
+
+function describeAudit(a: AbuseData["audit"][number], me: string): string {
+  const who = a.organizerId === me ? "You" : "A co-organizer";
+  const what = ACTIONS[a.action] ?? a.action;
+  const parts = [
+    a.detail.domain ? `domain ${String(a.detail.domain)}` : null,
+    a.detail.from ? `from ${String(a.detail.from).slice(0, 16).replace("T", " ")}` : null,
+    a.detail.to ? `until ${String(a.detail.to).slice(0, 16).replace("T", " ")}` : null,
+  ].filter(Boolean);
+  const count = a.action === "hide-name" ? "" : `: ${String(a.detail.count)} signatures`;
+  return `${who} ${what}${parts.length ? ` (${parts.join(", ")})` : ""}${count}`;
+}
+
+/** Bursts, invalidation by domain or hour window (preview first), hiding a named entry, and the audit log. */
+export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; result?: AbuseResult }) {
   const mine = result && (result.intent === "invalidate-preview" || result.intent === "invalidate") ? result : undefined;
   const errors = mine && !mine.ok ? mine.errors : {};
+  const hideErrors = result?.intent === "hide-name" && !result.ok ? result.errors : {};
   const preview = mine?.preview;
   const values = preview?.criteria ?? {};
-  const statuses = preview?.statuses ?? ["pending", "confirmed"];
   return (
     <section className="panel" aria-labelledby="abuse-heading">
       <h2 id="abuse-heading">Unusual activity</h2>
       {data.signals.length === 0 ? (
-        <p className="muted">Nothing unusual in the last hour.</p>
+        <p className="muted">Nothing unusual this hour or the last.</p>
       ) : (
         <ul>
           {data.signals.map((s, i) => (
             <li key={i}>
-              <strong>{s.count}</strong> signatures from {s.kind === "network" ? "one network" : s.label} in the last {s.minutes} minutes.
+              <strong>{s.count}</strong> signatures from {s.kind === "network" ? "one network" : s.label}{" "}
+              {s.kind === "network" ? "this hour and the last" : "this hour"}.
             </li>
           ))}
         </ul>
       )}
       <Form method="post">
-        <p>Invalidate signatures that should not count. They stop counting and their names are erased. Times are UTC.</p>
+        <h3>Invalidate signatures</h3>
+        <p>
+          Signatures that should not count stop counting and their names are erased; pending and confirmed ones are
+          taken together. Times are UTC and whole hours (signatures are recorded by the hour). Sets of fewer than{" "}
+          {data.minGroup} are neither counted nor invalidated. Every preview is recorded in the audit log below, which
+          all organizers of this letter read, and a letter gets {data.previewsPerDay} previews a day.
+        </p>
         <Field name="invDomain" label="Email domain (and its subdomains)" type="text" errors={errors} value={values.invDomain} />
-        <Field name="invFrom" label="Signed from" type="datetime-local" errors={errors} value={values.invFrom} />
-        <Field name="invTo" label="Signed until" type="datetime-local" errors={errors} value={values.invTo} />
-        <fieldset className="field" aria-describedby={errors.statuses ? "statuses-error" : undefined}>
-          <legend>Which signatures</legend>
-          <label className="choice"><input type="checkbox" name="statuses" value="pending" defaultChecked={statuses.includes("pending")} /> Pending</label>
-          <label className="choice"><input type="checkbox" name="statuses" value="confirmed" defaultChecked={statuses.includes("confirmed")} /> Confirmed</label>
-          {errors.statuses ? <p className="field-error" id="statuses-error">{errors.statuses}</p> : null}
-        </fieldset>
+        <Field name="invFrom" label="Signed from (hour, UTC)" type="datetime-local" errors={errors} value={values.invFrom} />
+        <Field name="invTo" label="Signed until (hour, UTC)" type="datetime-local" errors={errors} value={values.invTo} />
         {preview ? (
           <p role="status">
-            <strong data-testid="invalidate-preview">{preview.count}</strong> signatures match.
-            <input type="hidden" name="previewed" value={preview.count} />
+            {preview.count === null ? (
+              <strong data-testid="invalidate-preview">Fewer than {data.minGroup} signatures match.</strong>
+            ) : (
+              <>
+                <strong data-testid="invalidate-preview">{preview.count}</strong> signatures match.
+                <input type="hidden" name="previewed" value={preview.count} />
+              </>
+            )}
           </p>
         ) : null}
         {mine?.invalidated !== undefined ? <p role="status">{mine.invalidated} signatures invalidated.</p> : null}
         <div className="row">
           <button type="submit" name="intent" value="invalidate-preview" className="secondary">Preview the count</button>
-          {preview && preview.count > 0 ? (
+          {preview && preview.count !== null ? (
             <button type="submit" name="intent" value="invalidate" className="danger">Invalidate {preview.count} signatures</button>
           ) : null}
         </div>
       </Form>
+      <h3 id="named-heading">Named signers</h3>
+      <p>
+        If someone reports that a name was used without their consent, hide it: the signature keeps counting,
+        anonymously, and the name is erased. This is the only thing organizers can do to one signature.
+      </p>
+      {hideErrors.signers ? <p className="field-error" role="alert">{hideErrors.signers}</p> : null}
+      {data.named.length === 0 ? (
+        <p className="muted">No names are shown publicly yet.</p>
+      ) : (
+        <ul className="named-list" aria-labelledby="named-heading">
+          {data.named.map((s) => (
+            <li key={s.id}>
+              <Form method="post" className="row">
+                <span>
+                  {s.name}
+                  {s.jobTitle ? `, ${s.jobTitle}` : ""}
+                </span>
+                <input type="hidden" name="signatureId" value={s.id} />
+                <button type="submit" name="intent" value="hide-name" className="secondary" aria-label={`Hide the name ${s.name}`}>
+                  Hide name
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      )}
       {data.audit.length > 0 ? (
         <>
           <h3>Audit log</h3>
-          <ul>
+          <ul data-testid="audit-log">
             {data.audit.map((a, i) => (
               <li key={i}>
-                <time dateTime={a.at}>{a.at.replace("T", " ").slice(0, 16)} UTC</time>: {a.action}, {String(a.detail.count)} signatures
-                {a.detail.domain ? ` from ${String(a.detail.domain)}` : ""}
+                <time dateTime={a.at}>{a.at.replace("T", " ").slice(0, 16)} UTC</time>: {describeAudit(a, me)}
               </li>
             ))}
           </ul>

@@ -1,31 +1,38 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
+import { MIN_DOMAIN_GROUP } from "./counts.server";
 
-/** One network (IP hash) with this many signatures in the window is unusual for people signing by hand. */
-export const NETWORK_BURST = { count: 20, minutes: 10 };
-/** A domain this busy, and several times busier than its own previous hour, is worth a look. */
-export const DOMAIN_BURST = { count: 50, minutes: 10, factor: 3 };
+/** One network (IP hash) with this many signatures in this hour or the last is unusual for people signing by hand. */
+export const NETWORK_BURST = { count: 20 };
+/** A domain this busy this hour, and several times busier than in the hour before, is worth a look. */
+export const DOMAIN_BURST = { count: 50, factor: 3 };
+/** Previews of an invalidation set per letter per 24 hours (every one audited). */
+export const PREVIEWS_PER_DAY = 20;
 
 export interface AbuseSignal {
   kind: "network" | "domain";
   /** The domain for domain signals; networks are never named (only counted). */
   label: string;
   count: number;
-  minutes: number;
 }
+
+const HOUR_MS = 3_600_000;
+const hourStart = (now: Date) => new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
 
 /**
  * Signals for organizers, in counts only: which network is behind a burst stays unknown to them too.
+ * Signature times are whole hours, so the signals speak of this hour and the one before.
  */
 export async function abuseSignals(db: DB, letterId: string, now = new Date()): Promise<AbuseSignal[]> {
-  const since = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+  const thisHour = hourStart(now);
+  const lastHour = new Date(thisHour.getTime() - HOUR_MS);
   const [networks, domains] = await Promise.all([
     db
       .selectFrom("signatures")
       .select(sql<number>`count(*)::int`.as("n"))
       .where("letter_id", "=", letterId)
       .where("ip_hash", "is not", null)
-      .where("created_at", ">=", since(NETWORK_BURST.minutes))
+      .where("created_at", ">=", lastHour)
       .groupBy("ip_hash")
       .having(sql`count(*)`, ">=", NETWORK_BURST.count)
       .orderBy(sql`count(*)`, "desc")
@@ -34,20 +41,18 @@ export async function abuseSignals(db: DB, letterId: string, now = new Date()): 
       .selectFrom("signatures")
       .select([
         "domain",
-        sql<number>`count(*) FILTER (WHERE created_at >= ${since(DOMAIN_BURST.minutes)})::int`.as("recent"),
-        sql<number>`count(*) FILTER (WHERE created_at < ${since(DOMAIN_BURST.minutes)})::int`.as("before"),
+        sql<number>`count(*) FILTER (WHERE created_at >= ${thisHour})::int`.as("recent"),
+        sql<number>`count(*) FILTER (WHERE created_at < ${thisHour})::int`.as("before"),
       ])
       .where("letter_id", "=", letterId)
-      .where("created_at", ">=", since(60 + DOMAIN_BURST.minutes))
+      .where("created_at", ">=", lastHour)
       .groupBy("domain")
       .execute(),
   ]);
-  const signals: AbuseSignal[] = networks.map((n) => ({ kind: "network", label: "one network", count: n.n, minutes: NETWORK_BURST.minutes }));
+  const signals: AbuseSignal[] = networks.map((n) => ({ kind: "network", label: "one network", count: n.n }));
   for (const d of domains) {
-    // Previous hour scaled to the window, so a steady domain does not trip it.
-    const expected = (d.before * DOMAIN_BURST.minutes) / 60;
-    if (d.recent >= DOMAIN_BURST.count && d.recent > DOMAIN_BURST.factor * expected) {
-      signals.push({ kind: "domain", label: d.domain, count: d.recent, minutes: DOMAIN_BURST.minutes });
+    if (d.recent >= DOMAIN_BURST.count && d.recent > DOMAIN_BURST.factor * d.before) {
+      signals.push({ kind: "domain", label: d.domain, count: d.recent });
     }
   }
   return signals;
@@ -55,23 +60,63 @@ export async function abuseSignals(db: DB, letterId: string, now = new Date()): 
 
 export interface InvalidationCriteria {
   domain: string | null;
+  /** Whole hours (the form snaps them). */
   from: Date | null;
   to: Date | null;
-  statuses: ("pending" | "confirmed")[];
 }
 
 /** The same criteria for the preview count and the update, so what was previewed is what changes. */
 function criteriaSql(letterId: string, c: InvalidationCriteria) {
-  const parts = [sql`letter_id = ${letterId}`, sql`status IN (${sql.join(c.statuses)})`];
+  // Pending and confirmed together, always: a set of either alone would tell who has confirmed.
+  const parts = [sql`letter_id = ${letterId}`, sql`status IN ('pending', 'confirmed')`];
   if (c.domain) parts.push(sql`(domain = ${c.domain} OR domain LIKE ${`%.${c.domain}`})`);
   if (c.from) parts.push(sql`created_at >= ${c.from}`);
   if (c.to) parts.push(sql`created_at < ${c.to}`);
   return sql.join(parts, sql` AND `);
 }
 
-export async function countMatching(db: DB, letterId: string, c: InvalidationCriteria): Promise<number> {
-  const result = await sql<{ n: number }>`SELECT count(*)::int AS n FROM signatures WHERE ${criteriaSql(letterId, c)}`.execute(db);
-  return result.rows[0]!.n;
+const criteriaDetail = (c: InvalidationCriteria) => ({
+  domain: c.domain,
+  from: c.from?.toISOString() ?? null,
+  to: c.to?.toISOString() ?? null,
+});
+
+export type PreviewResult =
+  | { ok: true; count: number | null }
+  /** The day's previews for this letter are used up. */
+  | { ok: false };
+
+/**
+ * Counts the set an invalidation would change, for the organizer to confirm. Sets of 0 to 4 all
+ * answer null ("fewer than 5"), every preview is written to the audit log all co-organizers read,
+ * and a letter gets PREVIEWS_PER_DAY of them a day.
+ */
+export async function previewInvalidation(db: DB, letterId: string, organizerId: string, c: InvalidationCriteria): Promise<PreviewResult> {
+  return db.transaction().execute(async (trx) => {
+    // One letter's previews are counted one at a time, so concurrent ones cannot both slip under the limit.
+    await trx.selectFrom("letters").select("id").where("id", "=", letterId).forUpdate().execute();
+    const recent = await trx
+      .selectFrom("audit_log")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where("letter_id", "=", letterId)
+      .where("action", "=", "preview-invalidation")
+      .where("created_at", ">", sql<Date>`now() - interval '24 hours'`)
+      .executeTakeFirstOrThrow();
+    if (recent.n >= PREVIEWS_PER_DAY) return { ok: false as const };
+    const result = await sql<{ n: number }>`SELECT count(*)::int AS n FROM signatures WHERE ${criteriaSql(letterId, c)}`.execute(trx);
+    const n = result.rows[0]!.n;
+    const count = n < MIN_DOMAIN_GROUP ? null : n;
+    await trx
+      .insertInto("audit_log")
+      .values({
+        letter_id: letterId,
+        organizer_id: organizerId,
+        action: "preview-invalidation",
+        detail: JSON.stringify({ ...criteriaDetail(c), count: count ?? `fewer than ${MIN_DOMAIN_GROUP}` }),
+      })
+      .execute();
+    return { ok: true as const, count };
+  });
 }
 
 class PreviewOutdated extends Error {
@@ -97,14 +142,14 @@ export async function invalidateSignatures(
         UPDATE signatures SET status = 'invalidated', name = NULL, job_title = NULL
          WHERE ${criteriaSql(letterId, c)}`.execute(trx);
       const count = Number(result.numAffectedRows ?? 0);
-      if (count !== previewed) throw new PreviewOutdated(count);
+      if (count !== previewed || count < MIN_DOMAIN_GROUP) throw new PreviewOutdated(count);
       await trx
         .insertInto("audit_log")
         .values({
           letter_id: letterId,
           organizer_id: organizerId,
           action: "invalidate-signatures",
-          detail: JSON.stringify({ domain: c.domain, from: c.from?.toISOString() ?? null, to: c.to?.toISOString() ?? null, statuses: c.statuses, count }),
+          detail: JSON.stringify({ ...criteriaDetail(c), count }),
         })
         .execute();
       return { ok: true, count };
@@ -115,7 +160,47 @@ export async function invalidateSignatures(
   }
 }
 
-export async function auditEntries(db: DB, letterId: string) {
-  const rows = await db.selectFrom("audit_log").select(["action", "detail", "created_at"]).where("letter_id", "=", letterId).orderBy("created_at", "desc").limit(50).execute();
-  return rows.map((r) => ({ action: r.action, detail: r.detail, at: r.created_at.toISOString() }));
+/**
+ * An organizer hides one named entry (an impersonation report): the signature keeps counting,
+ * becomes anonymous, and its name is erased. Audited, without the name.
+ */
+export async function hideNamedSignature(db: DB, letterId: string, organizerId: string, signatureId: string): Promise<boolean> {
+  if (!/^\d{1,19}$/.test(signatureId)) return false;
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable("signatures")
+      .set({ visibility: "anonymous", name: null, job_title: null })
+      .where("id", "=", signatureId)
+      .where("letter_id", "=", letterId)
+      .where("status", "=", "confirmed")
+      .where("visibility", "=", "public")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await trx
+      .insertInto("audit_log")
+      .values({ letter_id: letterId, organizer_id: organizerId, action: "hide-name", detail: JSON.stringify({ count: 1 }) })
+      .execute();
+    return true;
+  });
+}
+
+export interface AuditEntry {
+  action: string;
+  detail: Record<string, unknown>;
+  at: string;
+  /** Whose action it was, among the letter's organizers (the reader, or a co-organizer). */
+  organizerId: string | null;
+}
+
+/** The letter's audit log, which every co-organizer reads. */
+export async function auditEntries(db: DB, letterId: string): Promise<AuditEntry[]> {
+  const rows = await db
+    .selectFrom("audit_log")
+    .select(["action", "detail", "created_at", "organizer_id"])
+    .where("letter_id", "=", letterId)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({ action: r.action, detail: r.detail, at: r.created_at.toISOString(), organizerId: r.organizer_id }));
 }

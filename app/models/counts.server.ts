@@ -27,7 +27,7 @@ export async function countSignatures(db: DB, letterId: string): Promise<LetterC
   const domains = new Map<string, number>();
   for (const { visibility, domain, n } of rows) {
     counts.verified += n;
-    counts[visibility] += n;
+    counts[visibility ?? "anonymous"] += n;
     domains.set(domain, (domains.get(domain) ?? 0) + n);
   }
   counts.byDomain = suppressSmallGroups(domains);
@@ -86,4 +86,19 @@ export async function listNamedSigners(db: DB, letterId: string, offset: number,
     .limit(limit)
     .execute();
   return rows.map((r) => ({ name: r.name ?? "", jobTitle: r.job_title }));
+}
+
+/** Named entries with their ids, for the one organizer action on a single signature (hiding a name). */
+export async function namedEntriesForModeration(db: DB, letterId: string, limit = 200): Promise<(NamedSigner & { id: string })[]> {
+  const rows = await db
+    .selectFrom("signatures")
+    .select(["id", "name", "job_title"])
+    .where("letter_id", "=", letterId)
+    .where("status", "=", "confirmed")
+    .where("visibility", "=", "public")
+    .orderBy("confirmed_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name ?? "", jobTitle: r.job_title }));
 }

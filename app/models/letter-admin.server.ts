@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { DemandKind, LetterVersionContent } from "../../db/schema";
@@ -10,8 +10,9 @@ export interface DemandInput {
 }
 
 const RESERVED_SLUGS = new Set(["new"]);
+const DRAFT_PREFIX = "draft-";
 
-/** Readable slugs from the title (`cancel-the-contract`), made unique with a counter. */
+/** Readable slugs from the title (`cancel-the-contract`). */
 export function slugify(title: string): string {
   const base = title
     .normalize("NFKD")
@@ -24,14 +25,20 @@ export function slugify(title: string): string {
   return base || "letter";
 }
 
-async function uniqueSlug(db: DB, title: string): Promise<string> {
-  const base = slugify(title);
-  const taken = new Set(
-    (await db.selectFrom("letters").select("slug").where("slug", "like", `${base}%`).execute()).map((r) => r.slug),
-  );
-  if (!taken.has(base) && !RESERVED_SLUGS.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+/** 12 characters of [a-z0-9] from the CSPRNG: about 62 bits, not something anyone guesses. */
+export function randomSuffix(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  // 252 is the largest multiple of 36 below 256: rejecting bytes above it keeps every character equally likely.
+  let out = "";
+  while (out.length < 12) for (const byte of randomBytes(16)) if (byte < 252 && out.length < 12) out += alphabet[byte % 36];
+  return out;
 }
+
+/**
+ * A draft's slug claims nothing: it is random, and drafts are not public. The public slug is chosen
+ * at publishing, when a clash can only be with a letter the public can already see.
+ */
+const draftSlug = () => `${DRAFT_PREFIX}${randomSuffix()}`;
 
 const draftColumns = (input: LetterDraftInput) => ({
   title: input.title,
@@ -47,21 +54,10 @@ const draftColumns = (input: LetterDraftInput) => ({
 });
 
 export async function createLetter(db: DB, organizerId: string, input: LetterDraftInput, demands: DemandInput[]) {
-  // Two drafts with one title at the same moment may pick the same slug: the loser tries again.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await insertLetter(db, organizerId, input, demands);
-    } catch (error) {
-      if ((error as { code?: string }).code !== "23505" || attempt >= 5) throw error;
-    }
-  }
-}
-
-async function insertLetter(db: DB, organizerId: string, input: LetterDraftInput, demands: DemandInput[]) {
   return db.transaction().execute(async (trx) => {
     const letter = await trx
       .insertInto("letters")
-      .values({ slug: await uniqueSlug(trx, input.title), ...draftColumns(input) })
+      .values({ slug: draftSlug(), ...draftColumns(input) })
       .returning(["id", "slug"])
       .executeTakeFirstOrThrow();
     await trx.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: organizerId }).execute();
@@ -85,13 +81,16 @@ export async function updateDraft(db: DB, letterId: string, input: LetterDraftIn
   });
 }
 
-/** After publishing, only what does not touch the frozen text may change: listing, goal, closing date, threshold. */
+/**
+ * After publishing, only what does not touch the frozen text may change: listing, goal, closing date,
+ * and the reveal threshold, which may only go up (the WHERE clause holds that even under a race).
+ */
 export async function updatePublishedSettings(
   db: DB,
   letterId: string,
   settings: Pick<LetterDraftInput, "listed" | "goal" | "closesAt" | "revealThreshold">,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .updateTable("letters")
     .set({
       listed: settings.listed,
@@ -102,7 +101,9 @@ export async function updatePublishedSettings(
     })
     .where("id", "=", letterId)
     .where("status", "<>", "draft")
-    .execute();
+    .where(sql<boolean>`coalesce(reveal_threshold, 0) <= ${settings.revealThreshold ?? 0}`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 async function replaceDemands(trx: DB, letterId: string, demands: DemandInput[]) {
@@ -118,7 +119,20 @@ export function versionHash(content: LetterVersionContent): string {
   return createHash("sha256").update(JSON.stringify(content)).digest("hex");
 }
 
-export type PublishResult = { ok: true; versionHash: string } | { ok: false; reason: "not-draft" | "no-demands" };
+export type PublishResult = { ok: true; versionHash: string; slug: string } | { ok: false; reason: "not-draft" | "no-demands" };
+
+/**
+ * The public slug. Listed: the title's slug, or with a random suffix if a letter already has it
+ * (never `-2`, which would tell that another letter exists). Unlisted: always a random suffix, so
+ * the letter is reachable only through its link. A slug someone set on purpose (the demo) stays.
+ */
+async function publicSlug(trx: DB, letter: { slug: string; title: string; listed: boolean }): Promise<string> {
+  if (!letter.slug.startsWith(DRAFT_PREFIX)) return letter.slug;
+  const base = slugify(letter.title);
+  if (!letter.listed || RESERVED_SLUGS.has(base)) return `${base}-${randomSuffix()}`;
+  const taken = await trx.selectFrom("letters").select("id").where("slug", "=", base).executeTakeFirst();
+  return taken ? `${base}-${randomSuffix()}` : base;
+}
 
 /** Freezes title, addressee, body and demands; every signature from now on records this version. */
 export async function publishLetter(db: DB, letterId: string): Promise<PublishResult> {
@@ -129,6 +143,7 @@ export async function publishLetter(db: DB, letterId: string): Promise<PublishRe
     if (demands.length === 0) return { ok: false, reason: "no-demands" };
     const content: LetterVersionContent = { title: letter.title, addressee: letter.addressee, body: letter.body, demands };
     const hash = versionHash(content);
+    const slug = await publicSlug(trx, letter);
     await trx
       .insertInto("letter_versions")
       .values({ letter_id: letterId, version_hash: hash, content: JSON.stringify(content) })
@@ -136,12 +151,21 @@ export async function publishLetter(db: DB, letterId: string): Promise<PublishRe
       .execute();
     await trx
       .updateTable("letters")
-      .set({ status: "open", version_hash: hash, published_at: new Date(), updated_at: new Date() })
+      .set({ status: "open", slug, version_hash: hash, published_at: new Date(), updated_at: new Date() })
       .where("id", "=", letterId)
       .execute();
-    return { ok: true, versionHash: hash };
+    return { ok: true, versionHash: hash, slug };
   };
-  return db.isTransaction ? run(db) : db.transaction().execute(run);
+  if (db.isTransaction) return run(db);
+  // Two letters with one title published at the same moment may both pick the plain slug: the
+  // loser's transaction fails on the unique index, and its second try finds the slug taken.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(run);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "23505" || attempt >= 3) throw error;
+    }
+  }
 }
 
 export async function closeLetter(db: DB, letterId: string): Promise<boolean> {

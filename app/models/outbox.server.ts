@@ -49,14 +49,12 @@ export async function claimDueEmails(db: DB, limit: number, leaseSeconds = DEFAU
   return result.rows;
 }
 
-/** The transport accepted it: erase the sealed address and token. */
+/**
+ * The transport accepted it: the row goes. A kept row with its send time would let a database dump
+ * be lined up with the mail server's logs.
+ */
 export async function markEmailSent(db: DB, row: OutboxRow): Promise<void> {
-  await db
-    .updateTable("email_outbox")
-    .set({ status: "sent", payload: null, sent_at: new Date(), last_error: null })
-    .where("id", "=", row.id)
-    .where("attempts", "=", row.attempts)
-    .execute();
+  await db.deleteFrom("email_outbox").where("id", "=", row.id).where("attempts", "=", row.attempts).execute();
 }
 
 /** Exponential backoff with jitter for transient failures; give up (and erase) after MAX_ATTEMPTS or a permanent one. */
@@ -75,11 +73,11 @@ export async function markEmailFailed(db: DB, row: OutboxRow, error: string, per
     .execute();
 }
 
-/** Sent and failed rows hold nothing secret, but nothing needs them after a week either. */
+/** Failed rows hold nothing secret (the payload is erased), but nothing needs them after a week either. */
 export async function deleteOldEmails(db: DB, olderThanDays = 7): Promise<void> {
   await db
     .deleteFrom("email_outbox")
-    .where("status", "in", ["sent", "failed"])
+    .where("status", "=", "failed")
     .where("created_at", "<", new Date(Date.now() - olderThanDays * 86_400_000))
     .execute();
 }

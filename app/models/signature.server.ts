@@ -1,14 +1,19 @@
-import { sql } from "kysely";
+import { createHmac } from "node:crypto";
+import { sql, type ExpressionBuilder } from "kysely";
 import type { DB } from "../../db/connection";
-import type { Visibility } from "../../db/schema";
-import { hmac, newTokens, sha256, type Keys } from "../crypto.server";
-import { canonicalEmail, splitEmail, type SignatureInput } from "../validation";
+import type { Database } from "../../db/schema";
+import { decrypt, encrypt, hmac, newToken, sha256, type Keys } from "../crypto.server";
+import { canonicalEmail, splitEmail, type SignatureInput, type SignerChoice } from "../validation";
 import { effectiveStatus } from "./letter.server";
 import { enqueueEmail, sealPayload } from "./outbox.server";
 
-export const MAX_MAILS_PER_ADDRESS = 5;
+/** Confirmation mails per address per letter in any 24 hours: enough to fix a typo, too few to mail-bomb anyone. */
+export const MAX_MAILS_PER_WINDOW = 3;
+export const MAIL_WINDOW_HOURS = 24;
 export const CONFIRM_TTL_HOURS = 72;
 export const PURGE_UNCONFIRMED_DAYS = 7;
+/** A used or expired confirmation link still leads to its letter (and nothing else) for a week. */
+export const KEEP_SPENT_LINKS_DAYS = 7;
 
 /** Tokens we issue are 43 base64url characters; anything else is rejected before hashing or querying. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -18,6 +23,32 @@ function signerHash(keys: Keys, letterId: string, canonical: string): string {
   return hmac(keys.signerHash, `${letterId}:${canonical}`);
 }
 
+/**
+ * Each signature's one withdraw token, derived from its fingerprint: every mail about the signature
+ * carries the same link, so a link once mailed keeps working for the life of the signature.
+ */
+export function withdrawTokenFor(keys: Keys, emailHash: string): string {
+  return createHmac("sha256", keys.withdraw).update(`withdraw:${emailHash}`).digest("base64url");
+}
+
+/** What was submitted with one request, sealed into that request's confirmation link. */
+export type Submission = Pick<SignerChoice, "name" | "title" | "visibility">;
+
+const submissionAad = (tokenHash: string) => `confirm-link:${tokenHash}`;
+
+export function sealSubmission(keys: Keys, tokenHash: string, submission: Submission): Buffer {
+  return encrypt(keys.encryption, JSON.stringify(submission), submissionAad(tokenHash));
+}
+
+function openSubmission(keys: Keys, tokenHash: string, sealed: Uint8Array | null): Submission | null {
+  if (!sealed) return null;
+  try {
+    return JSON.parse(decrypt(keys.encryption, sealed, submissionAad(tokenHash)));
+  } catch {
+    return null; // sealed under a key since rotated away: the page simply starts empty
+  }
+}
+
 interface SubmitContext {
   db: DB;
   keys: Keys;
@@ -25,8 +56,9 @@ interface SubmitContext {
 }
 
 /**
- * Records a pending signature and its mail in one transaction. The caller answers the same way
- * whatever happened here (new, pending, confirmed, capped): only the mail tells the owner.
+ * Records a pending signature (no name: what was typed waits sealed in the mailed link) and its
+ * mail in one transaction. The caller answers the same way whatever happened here (new, pending,
+ * confirmed, capped): only the mail tells the owner of the address.
  */
 export async function submitSignature(
   { db, keys, appUrl }: SubmitContext,
@@ -38,153 +70,218 @@ export async function submitSignature(
   const canonical = canonicalEmail(to);
   const [, domain] = splitEmail(canonical);
   const emailHash = signerHash(keys, letter.id, canonical);
-  const [confirmToken, withdrawToken] = newTokens(2) as [string, string];
-  const named = input.visibility === "public";
+  const confirmToken = newToken();
+  const withdrawToken = withdrawTokenFor(keys, emailHash);
+  const linkHash = sha256(confirmToken);
+  const submission = sealSubmission(keys, linkHash, { name: input.name, title: input.title, visibility: input.visibility });
   const links = {
     verifyUrl: `${appUrl}/verify/${confirmToken}`,
     withdrawUrl: `${appUrl}/withdraw/${withdrawToken}`,
   };
-  const fields = {
-    domain,
-    // A name we never show is a name we do not keep.
-    name: named ? input.name : null,
-    job_title: named ? input.title : null,
-    visibility: input.visibility as Visibility,
-    letter_version: letter.versionHash ?? "",
-    confirm_token_hash: sha256(confirmToken),
-    confirm_expires_at: new Date(Date.now() + CONFIRM_TTL_HOURS * 3_600_000),
-    withdraw_token_hash: sha256(withdrawToken),
-  };
+  const expiresAt = sql<Date>`date_trunc('hour', now() + make_interval(hours => ${CONFIRM_TTL_HOURS + 1}))`;
 
-  // The common case, a new address, is one statement: signature and outbox row commit together.
+  // The common case, a new address, is one statement: signature, link and mail commit together.
   const payload = sealPayload(keys.encryption, to, links);
   const fresh = await sql<{ id: string }>`
     WITH s AS (
-      INSERT INTO signatures (letter_id, email_hash, domain, name, job_title, visibility, letter_version,
-                              confirm_token_hash, confirm_expires_at, withdraw_token_hash, ip_hash)
-      VALUES (${letter.id}, ${emailHash}, ${fields.domain}, ${fields.name}, ${fields.job_title}, ${fields.visibility},
-              ${fields.letter_version}, ${fields.confirm_token_hash}, ${fields.confirm_expires_at},
-              ${fields.withdraw_token_hash}, ${ipHash})
+      INSERT INTO signatures (letter_id, email_hash, domain, letter_version, withdraw_token_hash, ip_hash)
+      VALUES (${letter.id}, ${emailHash}, ${domain}, ${letter.versionHash ?? ""}, ${sha256(withdrawToken)}, ${ipHash})
       ON CONFLICT (letter_id, email_hash) DO NOTHING
-      RETURNING id)
+      RETURNING id),
+    c AS (
+      INSERT INTO confirm_links (token_hash, signature_id, submission, expires_at)
+      SELECT ${linkHash}, id, ${submission}, ${expiresAt} FROM s)
     INSERT INTO email_outbox (kind, payload) SELECT 'signature-confirm', ${payload} FROM s RETURNING id`.execute(db);
   if (fresh.rows.length > 0) return "sent";
 
   return db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom("signatures")
-      .select(["id", "status", "mails_sent"])
+      .select([
+        "id",
+        "status",
+        "withdraw_token_hash",
+        "mails_in_window",
+        sql<boolean>`mail_window_start <= now() - make_interval(hours => ${MAIL_WINDOW_HOURS})`.as("window_over"),
+      ])
       .where("letter_id", "=", letter.id)
       .where("email_hash", "=", emailHash)
       .forUpdate()
       .executeTakeFirst();
-    if (!existing || existing.mails_sent >= MAX_MAILS_PER_ADDRESS || existing.status === "invalidated") {
-      return "capped";
-    }
+    if (!existing || existing.status === "invalidated") return "capped";
+    const sentInWindow = existing.window_over ? 0 : existing.mails_in_window;
+    if (sentInWindow >= MAX_MAILS_PER_WINDOW) return "capped";
+    const counting = existing.window_over
+      ? { mails_in_window: 1, mail_window_start: sql<Date>`date_trunc('hour', now())` }
+      : { mails_in_window: sentInWindow + 1 };
+    // Rows from before derived withdraw tokens learn theirs now; their first link keeps working too.
+    const withdrawHash = existing.withdraw_token_hash ?? sha256(withdrawToken);
+
     if (existing.status === "confirmed") {
-      // Already counted: leave the signature as it is, send a fresh way out.
-      await trx
-        .updateTable("signatures")
-        .set({ withdraw_token_hash: fields.withdraw_token_hash, mails_sent: existing.mails_sent + 1 })
-        .where("id", "=", existing.id)
-        .execute();
+      // Already counted: nothing changes; the owner is reminded how to withdraw (the same link as ever).
+      await trx.updateTable("signatures").set({ ...counting, withdraw_token_hash: withdrawHash }).where("id", "=", existing.id).execute();
       await enqueueEmail(trx, keys.encryption, "signature-already", to, { withdrawUrl: links.withdrawUrl });
       return "sent";
     }
-    // Pending or withdrawn: the latest submission wins and needs a new confirmation.
+    // Pending or withdrawn: one more link, carrying this submission. Earlier unused links stay valid.
     await trx
       .updateTable("signatures")
-      .set({ ...fields, status: "pending", confirmed_at: null, withdrawn_at: null, mails_sent: existing.mails_sent + 1 })
+      .set({ ...counting, withdraw_token_hash: withdrawHash, status: "pending", confirmed_at: null, withdrawn_at: null })
       .where("id", "=", existing.id)
+      .execute();
+    await trx
+      .insertInto("confirm_links")
+      .values({ token_hash: linkHash, signature_id: existing.id, submission, expires_at: expiresAt })
       .execute();
     await enqueueEmail(trx, keys.encryption, "signature-confirm", to, links);
     return "sent";
   });
 }
 
-export interface TokenLookup {
+export interface LinkLetter {
   id: string;
-  status: "pending" | "confirmed" | "withdrawn" | "invalidated";
-  visibility: Visibility;
-  expired: boolean;
-  confirmedAt: Date | null;
-  /** What will be published, shown to the signer before they confirm: null for anonymous signers. */
-  name: string | null;
-  jobTitle: string | null;
-  letter: { id: string; slug: string; title: string; status: string };
+  slug: string;
+  title: string;
+  /** Effective: past its closing date a letter is closed. */
+  status: string;
+  revealThreshold: number | null;
+  askJobTitle: boolean;
 }
 
-async function findByTokenHash(
-  db: DB,
-  column: "confirm_token_hash" | "withdraw_token_hash",
-  token: string,
-): Promise<TokenLookup | null> {
+export type ConfirmLink =
+  /** Pending, unexpired, letter open: the page offers the form, prefilled with this link's submission. */
+  | { state: "usable"; letter: LinkLetter; submission: Submission | null }
+  /** Pending and unexpired, but the letter has closed: the page says so, and offers no button. */
+  | { state: "closed"; letter: LinkLetter }
+  /** Done its job, expired, or superseded by the owner's own choice: nothing about it is shown. */
+  | { state: "spent"; letter: LinkLetter; signatureId: string };
+
+export async function findConfirmLink(db: DB, keys: Keys, token: string): Promise<ConfirmLink | null> {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  const tokenHash = sha256(token);
+  const row = await db
+    .selectFrom("confirm_links as c")
+    .innerJoin("signatures as s", "s.id", "c.signature_id")
+    .innerJoin("letters as l", "l.id", "s.letter_id")
+    .select([
+      "c.used", "c.expires_at", "c.submission", "s.id as signature_id", "s.status",
+      "l.id as letter_id", "l.slug", "l.title", "l.status as letter_status", "l.closes_at", "l.reveal_threshold", "l.ask_job_title",
+    ])
+    .where("c.token_hash", "=", tokenHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  const letter: LinkLetter = {
+    id: row.letter_id,
+    slug: row.slug,
+    title: row.title,
+    status: effectiveStatus({ status: row.letter_status, closes_at: row.closes_at }),
+    revealThreshold: row.reveal_threshold,
+    askJobTitle: row.ask_job_title,
+  };
+  const live = !row.used && row.status === "pending" && row.expires_at.getTime() > Date.now();
+  if (!live) return { state: "spent", letter, signatureId: row.signature_id };
+  if (letter.status !== "open") return { state: "closed", letter };
+  return { state: "usable", letter, submission: openSubmission(keys, tokenHash, row.submission) };
+}
+
+/**
+ * Publishes what the address owner chose on the confirmation page. Only a live link of a pending
+ * signature on an open letter does anything; every link of the signature is spent with it, and its
+ * sealed submission erased. A name is written only for a named signature.
+ */
+export async function confirmSignature(db: DB, token: string, choice: SignerChoice): Promise<{ signatureId: string; letterId: string } | null> {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  const named = choice.visibility === "public";
+  return db.transaction().execute(async (trx) => {
+    const confirmed = await sql<{ id: string; letter_id: string }>`
+      UPDATE signatures s
+         SET status = 'confirmed', confirmed_at = date_trunc('hour', now()), visibility = ${choice.visibility},
+             name = ${named ? choice.name : null}, job_title = ${named ? choice.title : null},
+             letter_version = coalesce(l.version_hash, s.letter_version)
+        FROM confirm_links c, letters l
+       WHERE c.token_hash = ${sha256(token)} AND c.signature_id = s.id AND NOT c.used AND c.expires_at > now()
+         AND s.status = 'pending'
+         AND l.id = s.letter_id AND l.status = 'open' AND (l.closes_at IS NULL OR l.closes_at > now())
+      RETURNING s.id, s.letter_id`.execute(trx);
+    const row = confirmed.rows[0];
+    if (!row) return null;
+    await spendLinks(trx, row.id);
+    return { signatureId: row.id, letterId: row.letter_id };
+  });
+}
+
+/** Every confirmation link of a signature stops working, and its sealed submission goes. */
+async function spendLinks(db: DB, signatureId: string): Promise<void> {
+  await db.updateTable("confirm_links").set({ used: true, submission: null }).where("signature_id", "=", signatureId).execute();
+}
+
+export interface WithdrawTarget {
+  signatureId: string;
+  /** Pending or confirmed: the page offers the button without saying which. */
+  live: boolean;
+  letter: { id: string; slug: string; title: string };
+}
+
+const withdrawMatch = (tokenHash: string) => (eb: ExpressionBuilder<Database, "signatures">) =>
+  eb.or([eb("withdraw_token_hash", "=", tokenHash), eb("legacy_withdraw_token_hash", "=", tokenHash)]);
+
+export async function findWithdrawTarget(db: DB, token: string): Promise<WithdrawTarget | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const row = await db
-    .selectFrom("signatures as s")
-    .innerJoin("letters as l", "l.id", "s.letter_id")
-    .select(["s.id", "s.status", "s.visibility", "s.name", "s.job_title", "s.confirm_expires_at", "s.confirmed_at", "l.id as letter_id", "l.slug", "l.title", "l.status as letter_status", "l.closes_at"])
-    .where(`s.${column}`, "=", sha256(token))
+    .selectFrom("signatures")
+    .innerJoin("letters as l", "l.id", "signatures.letter_id")
+    .select(["signatures.id", "signatures.status", "l.id as letter_id", "l.slug", "l.title"])
+    .where(withdrawMatch(sha256(token)))
     .executeTakeFirst();
   if (!row) return null;
   return {
-    id: row.id,
-    status: row.status,
-    visibility: row.visibility,
-    expired: row.status === "pending" && row.confirm_expires_at.getTime() <= Date.now(),
-    confirmedAt: row.confirmed_at,
-    name: row.name,
-    jobTitle: row.job_title,
-    letter: { id: row.letter_id, slug: row.slug, title: row.title, status: effectiveStatus({ status: row.letter_status, closes_at: row.closes_at }) },
+    signatureId: row.id,
+    live: row.status === "pending" || row.status === "confirmed",
+    letter: { id: row.letter_id, slug: row.slug, title: row.title },
   };
 }
 
-export const findByConfirmToken = (db: DB, token: string) => findByTokenHash(db, "confirm_token_hash", token);
-export const findByWithdrawToken = (db: DB, token: string) => findByTokenHash(db, "withdraw_token_hash", token);
-
-/** Idempotent: only a pending, unexpired signature on an open letter changes; a second POST finds nothing to do. */
-export async function confirmSignature(db: DB, token: string): Promise<boolean> {
-  if (!TOKEN_PATTERN.test(token)) return false;
-  const result = await db
-    .updateTable("signatures")
-    .set({ status: "confirmed", confirmed_at: new Date() })
-    .where("confirm_token_hash", "=", sha256(token))
-    .where("status", "=", "pending")
-    .where("confirm_expires_at", ">", new Date())
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom("letters")
-          .select("id")
-          .whereRef("letters.id", "=", "signatures.letter_id")
-          .where("status", "=", "open")
-          // Past its closing date a letter is closed, even if nobody pressed the button.
-          .where((w) => w.or([w("closes_at", "is", null), w("closes_at", ">", new Date())])),
-      ),
-    )
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+/** The signature stops counting; its name, choice and every confirmation link go with it. */
+export async function withdrawSignature(db: DB, token: string): Promise<{ signatureId: string; letterId: string } | null> {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable("signatures")
+      .set({ status: "withdrawn", withdrawn_at: sql<Date>`date_trunc('hour', now())`, name: null, job_title: null, visibility: null })
+      .where(withdrawMatch(sha256(token)))
+      .where("status", "in", ["pending", "confirmed"])
+      .returning(["id", "letter_id"])
+      .executeTakeFirst();
+    if (!row) return null;
+    await spendLinks(trx, row.id);
+    return { signatureId: row.id, letterId: row.letter_id };
+  });
 }
 
-/** The signature stops counting and its name is erased. */
-export async function withdrawSignature(db: DB, token: string): Promise<boolean> {
-  if (!TOKEN_PATTERN.test(token)) return false;
-  const result = await db
-    .updateTable("signatures")
-    .set({ status: "withdrawn", withdrawn_at: new Date(), name: null, job_title: null })
-    .where("withdraw_token_hash", "=", sha256(token))
-    .where("status", "in", ["pending", "confirmed"])
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
-
-/** Retention: an unconfirmed signature is forgotten after a week. */
+/**
+ * Retention: an unconfirmed signature is forgotten after a week (once its last link has run out),
+ * and spent links a week after they expire.
+ */
 export async function purgeUnconfirmedSignatures(db: DB, now = new Date()): Promise<number> {
+  const weekAgo = new Date(now.getTime() - PURGE_UNCONFIRMED_DAYS * 86_400_000);
   const result = await db
     .deleteFrom("signatures")
     .where("status", "=", "pending")
-    .where("created_at", "<", new Date(now.getTime() - PURGE_UNCONFIRMED_DAYS * 86_400_000))
+    .where("created_at", "<", weekAgo)
     // A recent re-submission carries a live link: let it run out first.
-    .where("confirm_expires_at", "<", now)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("confirm_links").select("token_hash").whereRef("confirm_links.signature_id", "=", "signatures.id").where("expires_at", ">", now))),
+    )
     .executeTakeFirst();
+  await db
+    .deleteFrom("confirm_links")
+    .where("expires_at", "<", new Date(now.getTime() - KEEP_SPENT_LINKS_DAYS * 86_400_000))
+    .execute();
   return Number(result.numDeletedRows);
+}
+
+/** A confirmed signature's public choice, for the page its signer sees right after confirming. */
+export async function confirmedResult(db: DB, signatureId: string): Promise<{ visibility: "public" | "anonymous" } | null> {
+  const row = await db.selectFrom("signatures").select(["status", "visibility"]).where("id", "=", signatureId).executeTakeFirst();
+  return row?.status === "confirmed" && row.visibility ? { visibility: row.visibility } : null;
 }

@@ -25,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export const headers = routeHeaders;
-export const meta: MetaFunction = () => [{ title: "Your letters · Undersigned" }];
+export const meta: MetaFunction = () => [{ title: "Your letters · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function Dashboard() {
   const { letters } = useLoaderData<typeof loader>();

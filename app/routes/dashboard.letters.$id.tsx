@@ -7,8 +7,9 @@ import { OrganizerPanels } from "../components/organizer-panels";
 import { NO_STORE, readForm, routeHeaders } from "../http.server";
 import { handleLetterAction } from "../letter-actions.server";
 import { letterFormValues } from "../letter-form";
-import { abuseSignals, auditEntries } from "../models/abuse.server";
-import { countSignatures } from "../models/counts.server";
+import { namesRevealed } from "../letter-page.server";
+import { abuseSignals, auditEntries, PREVIEWS_PER_DAY } from "../models/abuse.server";
+import { countSignatures, MIN_DOMAIN_GROUP, namedEntriesForModeration } from "../models/counts.server";
 import { effectiveStatus, loadLetterView } from "../models/letter.server";
 import { listLetterOrganizers } from "../models/membership.server";
 import { requireLetter } from "../organizer.server";
@@ -22,6 +23,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     abuseSignals(context.db, letter.id),
     auditEntries(context.db, letter.id),
   ]);
+  // Organizers see the names the public sees, no more: none while the threshold hides them.
+  const named = namesRevealed(letter.reveal_threshold, counts.public) ? await namedEntriesForModeration(context.db, letter.id) : [];
   return json(
     {
       me: organizerId,
@@ -40,7 +43,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       counts,
       team,
       updates: view.updates,
-      abuse: { signals, audit },
+      abuse: { signals, audit, named, minGroup: MIN_DOMAIN_GROUP, previewsPerDay: PREVIEWS_PER_DAY },
     },
     { headers: { "Cache-Control": NO_STORE } },
   );
@@ -52,12 +55,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export const headers = routeHeaders;
-export const meta: MetaFunction = () => [{ title: "Organize a letter · Undersigned" }];
+export const meta: MetaFunction = () => [{ title: "Organize a letter · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function EditLetter() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as
-    | { intent: string; ok: boolean; errors: Record<string, string>; values?: typeof data.values; demands?: typeof data.demands; preview?: { count: number; criteria: Record<string, string | undefined>; statuses: string[] }; invalidated?: number }
+    | { intent: string; ok: boolean; errors: Record<string, string>; values?: typeof data.values; demands?: typeof data.demands; preview?: { count: number | null; criteria: Record<string, string | undefined> }; invalidated?: number }
     | undefined;
   const { letter } = data;
   const draftErrors = result && !result.ok && result.values ? result.errors : {};
@@ -71,7 +74,7 @@ export default function EditLetter() {
         <Link to={`/dashboard/letters/${letter.id}/preview`}>Preview the public page</Link>
         {letter.status !== "draft" ? <Link to={`/letters/${letter.slug}`}>Open the public page</Link> : null}
       </p>
-      {result?.ok && !result.preview && result.invalidated === undefined ? <p className="notice" role="status">Saved.</p> : null}
+      {result?.ok && !result.preview && result.invalidated === undefined ? <p className="notice" role="status">{result.intent === "hide-name" ? "The name is hidden; the signature still counts, anonymously." : "Saved."}</p> : null}
       {letter.status === "draft" ? (
         <LetterForm
           values={result?.values ?? data.values}
@@ -91,7 +94,7 @@ export default function EditLetter() {
         </p>
       )}
       <OrganizerPanels data={data} result={result} />
-      {letter.status !== "draft" ? <AbusePanel data={data.abuse} result={result} /> : null}
+      {letter.status !== "draft" ? <AbusePanel data={data.abuse} me={data.me} result={result} /> : null}
     </section>
   );
 }

@@ -13,20 +13,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { letter } = await requireLetter(request, context, params.id);
   const view = await loadLetterView(context.db, letter);
   const page = await loadLetterPage(context, view, 1);
-  return json({ id: letter.id, page, allowedDomains: view.allowedDomains, askJobTitle: view.askJobTitle }, { headers: { "Cache-Control": NO_STORE } });
+  return json({ id: letter.id, page, allowedDomains: view.allowedDomains, askJobTitle: view.askJobTitle, revealThreshold: view.revealThreshold }, { headers: { "Cache-Control": NO_STORE } });
 }
 
 export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Preview · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function Preview() {
-  const { id, page, allowedDomains, askJobTitle } = useLoaderData<typeof loader>();
+  const { id, page, allowedDomains, askJobTitle, revealThreshold } = useLoaderData<typeof loader>();
   return (
     <>
       <p className="preview-banner" role="note">
         Preview: this is exactly what the public will see. <Link to={`/dashboard/letters/${id}`}>Back to editing</Link>
       </p>
-      <LetterView letter={page} signForm={<SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} />} />
+      <LetterView letter={page} signForm={<SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} revealThreshold={revealThreshold} />} />
     </>
   );
 }

@@ -11,7 +11,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 export const headers = routeHeaders;
-export const meta: MetaFunction = () => [{ title: "Development mail · Undersigned" }];
+export const meta: MetaFunction = () => [{ title: "Development mail · Undersigned" }, { name: "robots", content: "noindex" }];
 
 const URL_PATTERN = /(https?:\/\/[^\s<>"]+)/g;
 

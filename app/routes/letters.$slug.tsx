@@ -30,6 +30,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       letter: page,
       allowedDomains: letter.allowedDomains,
       askJobTitle: letter.askJobTitle,
+      revealThreshold: letter.revealThreshold,
       canonical: `${context.config.appUrl}/letters/${letter.slug}`,
     },
     { headers: { "Cache-Control": PUBLIC_CACHE } },
@@ -49,9 +50,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   const ipHash = context.ipHash;
   const verdict = await context.limits.sign(ipHash, addressKey(context.keys.rateLimit, letter.id, parsed.data.email), letter.id);
-  if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
-  await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, ipHash);
-  // The same answer for a new, pending or confirmed address: only the mail differs.
+  // A limit on the submitter answers 429. A limit on the address is the owner's protection, not the
+  // submitter's business: it answers like everything else, and simply sends nothing.
+  if (!verdict.ok && verdict.scope !== "address") throw tooManyRequests(verdict.retryAfterSeconds);
+  if (verdict.ok) await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, ipHash);
+  // The same answer for a new, pending, confirmed or capped address: only the mail differs.
   return redirect(`/letters/${letter.slug}/check-inbox`, { status: 303, headers: { "Cache-Control": NO_STORE } });
 }
 
@@ -95,12 +98,12 @@ function useLiveCount(slug: string, initial: number): number {
 }
 
 export default function LetterPage() {
-  const { letter, allowedDomains, askJobTitle } = useLoaderData<typeof loader>();
+  const { letter, allowedDomains, askJobTitle, revealThreshold } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const verified = useLiveCount(letter.slug, letter.counts.verified);
   const signForm =
     letter.status === "open" ? (
-      <SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} errors={actionData?.errors} values={actionData?.values} />
+      <SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} revealThreshold={revealThreshold} errors={actionData?.errors} values={actionData?.values} />
     ) : (
       <p className="notice">This letter is closed and no longer takes signatures. The count above is final.</p>
     );

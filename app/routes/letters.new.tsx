@@ -24,7 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export const headers = routeHeaders;
-export const meta: MetaFunction = () => [{ title: "Draft a letter · Undersigned" }];
+export const meta: MetaFunction = () => [{ title: "Draft a letter · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function NewLetter() {
   const result = useActionData<typeof action>();

@@ -24,7 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export const headers = routeHeaders;
-export const meta: MetaFunction = () => [{ title: "Sign in · Undersigned" }];
+export const meta: MetaFunction = () => [{ title: "Sign in · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function Login() {
   const { sent: sentBefore, loggedIn } = useLoaderData<typeof loader>();

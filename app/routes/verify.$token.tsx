@@ -1,50 +1,81 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { NO_STORE, routeHeaders } from "../http.server";
+import { SignerFields } from "../components/signer-fields";
+import { SpentLink } from "../components/spent-link";
+import { badRequest, readForm, routeHeaders } from "../http.server";
 import { cachedCounts, countsKey } from "../models/letter.server";
-import { confirmSignature, findByConfirmToken } from "../models/signature.server";
-import { noStoreHeaders, requireUsableToken } from "../token-page.server";
+import { confirmedResult, confirmSignature, findConfirmLink } from "../models/signature.server";
+import { noStoreHeaders, rememberResult, resultFor, spentLink, unknownLink } from "../token-page.server";
+import { CONFIRM_FIELDS, ConfirmSchema, fieldErrors, formFields } from "../validation";
 
-// GET and HEAD only show: a button while pending, the result once confirmed. Mail scanners open
-// every link and must not confirm anything.
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  const found = requireUsableToken(await findByConfirmToken(context.db, params.token ?? ""), "confirm");
-  const base = {
-    title: found.letter.title,
-    slug: found.letter.slug,
-    status: found.status,
-    visibility: found.visibility,
-    // Shown before the button, so nobody else's edit of this signature can go out unseen.
-    name: found.name,
-    jobTitle: found.jobTitle,
-  };
-  if (found.status !== "confirmed") return json({ ...base, verified: null, shareUrl: null }, { headers: noStoreHeaders() });
-  const counts = await cachedCounts(context.db, context.cache, found.letter.id);
-  // The count is shared and up to a second old; the signer should still find their own signature
-  // in it. A count that began loading before this confirmation cannot include it: add it.
-  const startedAt = context.cache.startedAt(countsKey(found.letter.id)) ?? Date.now();
-  const missesMe = found.confirmedAt !== null && startedAt < found.confirmedAt.getTime();
+// GET and HEAD only show. Mail scanners open every link and must not confirm anything; and once a
+// link has done its job, whoever opens it again (a scanner's log, an employer reading the inbox)
+// learns nothing: only the browser that confirmed sees the result, for a few minutes.
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const token = params.token ?? "";
+  const link = await findConfirmLink(context.db, context.keys, token);
+  if (!link) throw unknownLink();
+  const { letter } = link;
+  if (link.state === "spent") {
+    const mine = await resultFor(request, context, "verify", token);
+    const result = mine ? await confirmedResult(context.db, link.signatureId) : null;
+    if (!mine || !result) return spentLink(letter.slug);
+    const counts = await cachedCounts(context.db, context.cache, letter.id);
+    // The count is shared and up to a second old; the signer should still find their own signature
+    // in it. A count that began loading before this confirmation cannot include it: add it.
+    const startedAt = context.cache.startedAt(countsKey(letter.id)) ?? Date.now();
+    return json(
+      {
+        state: "confirmed" as const,
+        title: letter.title,
+        slug: letter.slug,
+        visibility: result.visibility,
+        verified: counts.verified + (startedAt < mine.at ? 1 : 0),
+        shareUrl: `${context.config.appUrl}/letters/${letter.slug}`,
+      },
+      { headers: noStoreHeaders() },
+    );
+  }
+  if (link.state === "closed") {
+    return json({ state: "closed" as const, title: letter.title, slug: letter.slug }, { headers: noStoreHeaders() });
+  }
   return json(
-    { ...base, verified: counts.verified + (missesMe ? 1 : 0), shareUrl: `${context.config.appUrl}/letters/${found.letter.slug}` },
+    {
+      state: "pending" as const,
+      title: letter.title,
+      slug: letter.slug,
+      askJobTitle: letter.askJobTitle,
+      revealThreshold: letter.revealThreshold,
+      // What was typed with the request that sent this link: a suggestion the owner can change.
+      values: { name: link.submission?.name ?? "", title: link.submission?.title ?? "", visibility: link.submission?.visibility ?? "" },
+    },
     { headers: noStoreHeaders() },
   );
 }
 
-/** Confirms (one UPDATE on the common path), then redirects to the GET, which shows the result. */
+/** Publishes what the owner chose here, then redirects to the GET, which shows this browser the result. */
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
-  const back = redirect(new URL(request.url).pathname, { status: 303, headers: { "Cache-Control": NO_STORE } });
-  if (await confirmSignature(context.db, token)) return back;
-  // Nothing changed: say why, or show the result of an earlier confirmation (a second POST is harmless).
-  const found = requireUsableToken(await findByConfirmToken(context.db, token), "confirm");
-  if (found.status === "pending" && found.letter.status !== "open") {
+  const back = (headers: Record<string, string> = {}) =>
+    redirect(new URL(request.url).pathname, { status: 303, headers: { ...noStoreHeaders(), ...headers } });
+  const values = formFields(await readForm(request), CONFIRM_FIELDS);
+  const parsed = ConfirmSchema.safeParse(values);
+  if (parsed.success) {
+    const confirmed = await confirmSignature(context.db, token, parsed.data);
+    if (confirmed) return back({ "Set-Cookie": await rememberResult(context, "verify", token) });
+  }
+  // Nothing changed: say why, or let the GET show what it may (a second POST is harmless).
+  const link = await findConfirmLink(context.db, context.keys, token);
+  if (!link) throw unknownLink();
+  if (link.state === "closed") {
     throw new Response("This letter closed before your signature was confirmed, so it can no longer be added.", {
       status: 409,
-      headers: { "Cache-Control": NO_STORE },
+      headers: noStoreHeaders(),
     });
   }
-  return back;
+  if (link.state === "usable" && !parsed.success) return badRequest({ errors: fieldErrors(parsed.error), values });
+  return back();
 }
 
 export const headers = routeHeaders;
@@ -52,58 +83,69 @@ export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Confirm your signature · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function Verify() {
-  const { title, slug, status, visibility, name, jobTitle, verified, shareUrl } = useLoaderData<typeof loader>();
-  if (status === "confirmed") {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  if (data.state === "spent") return <SpentLink slug={data.slug} />;
+  if (data.state === "confirmed") {
     return (
       <section className="narrow" aria-labelledby="done-heading">
         <h1 id="done-heading">Your signature is confirmed</h1>
         <p>
-          <strong>{title}</strong> now has <strong data-testid="verified-count">{(verified ?? 0).toLocaleString("en")}</strong>{" "}
+          <strong>{data.title}</strong> now has <strong data-testid="verified-count">{data.verified.toLocaleString("en")}</strong>{" "}
           verified signatures.
         </p>
         <p>
-          {visibility === "public"
+          {data.visibility === "public"
             ? "You chose to be named: your name (and job title) appear with the letter."
             : "You chose to sign anonymously: you are counted, and your name was never kept."}
         </p>
         <p>
-          Share the letter: <a href={shareUrl ?? `/letters/${slug}`}>{shareUrl}</a>
+          Share the letter: <a href={data.shareUrl}>{data.shareUrl}</a>
         </p>
-        <p className="muted">Changed your mind? The message you received also holds a link to withdraw, at any time.</p>
+        <p className="muted">
+          Changed your mind? The message you received holds a link to withdraw, at any time. This page shows the result
+          only in this browser, for a few minutes; opened again later, the link says nothing about what you chose.
+        </p>
       </section>
     );
   }
-  if (status !== "pending") {
+  if (data.state === "closed") {
     return (
-      <section className="narrow" aria-labelledby="gone-heading">
-        <h1 id="gone-heading">Nothing to confirm</h1>
-        <p>This signature was {status === "withdrawn" ? "withdrawn" : "removed"}. To sign again, use the form on the letter.</p>
+      <section className="narrow" aria-labelledby="closed-heading">
+        <h1 id="closed-heading">This letter has closed</h1>
         <p>
-          <Link to={`/letters/${slug}`}>Back to the letter</Link>
+          <strong>{data.title}</strong> no longer takes signatures, so this one cannot be added. Nothing about you was
+          published.
+        </p>
+        <p>
+          <Link to={`/letters/${data.slug}`}>Read the letter and its final count</Link>
         </p>
       </section>
     );
   }
+  const errors = actionData?.errors ?? {};
+  const values = actionData?.values ?? data.values;
   return (
     <section className="narrow" aria-labelledby="confirm-heading">
       <h1 id="confirm-heading">Confirm your signature</h1>
       <p>
-        You are about to add your signature to <strong>{title}</strong>.
+        You are adding your signature to <strong>{data.title}</strong>. Check what will be published: what you choose
+        here is what counts, whatever was typed on the letter page.
       </p>
-      {visibility === "public" ? (
-        <p data-testid="will-publish">
-          It will be shown with your name: <strong>{name}</strong>
-          {jobTitle ? `, ${jobTitle}` : ""}.
-        </p>
-      ) : (
-        <p data-testid="will-publish">It will be counted anonymously: no name is shown or kept.</p>
-      )}
-      <p className="muted">Not what you entered? Do not confirm: sign again on the letter page and use the newest link.</p>
-      <Form method="post">
-        <button type="submit">Confirm my signature</button>
+      <Form method="post" className="sign-form" noValidate aria-labelledby="confirm-heading">
+        {Object.keys(errors).length > 0 ? (
+          <p className="form-error" role="alert">
+            Please correct the highlighted fields.
+          </p>
+        ) : null}
+        <SignerFields askJobTitle={data.askJobTitle} revealThreshold={data.revealThreshold} errors={errors} values={values} />
+        <button type="submit" disabled={busy}>
+          {busy ? "Confirming…" : "Confirm my signature"}
+        </button>
       </Form>
       <p>
-        <Link to={`/letters/${slug}`}>Read the letter first</Link>
+        <Link to={`/letters/${data.slug}`}>Read the letter first</Link>
       </p>
     </section>
   );

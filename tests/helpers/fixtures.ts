@@ -45,7 +45,7 @@ export async function createOpenLetter(
   const letter = await createLetter(db, organizerId, draftInput(overrides), demands);
   const published = await publishLetter(db, letter.id);
   if (!published.ok) throw new Error(`publish failed: ${published.reason}`);
-  return { ...letter, organizerId };
+  return { id: letter.id, slug: published.slug, organizerId };
 }
 
 export interface SignatureSeed {
@@ -63,10 +63,10 @@ export interface SignatureSeed {
 }
 
 /** Inserts signatures directly, for tests about what pages show rather than how people sign. */
-export async function insertSignatures(db: DB, letterId: string, seeds: SignatureSeed[]): Promise<void> {
+export async function insertSignatures(db: DB, letterId: string, seeds: SignatureSeed[]): Promise<string[]> {
   const rows = seeds.map((s, i) => {
-    const visibility = s.visibility ?? "public";
     const status = s.status ?? "confirmed";
+    const visibility = status === "confirmed" ? (s.visibility ?? "public") : null;
     return {
       letter_id: letterId,
       email_hash: randomBytes(32).toString("hex"),
@@ -76,13 +76,22 @@ export async function insertSignatures(db: DB, letterId: string, seeds: Signatur
       visibility,
       letter_version: "seed",
       status,
-      confirm_token_hash: sha256(s.confirmToken ?? randomBytes(32).toString("hex")),
-      confirm_expires_at: new Date(Date.now() + 72 * 3_600_000),
       withdraw_token_hash: sha256(s.withdrawToken ?? randomBytes(32).toString("hex")),
       confirmed_at: status === "confirmed" ? (s.confirmedAt ?? new Date()) : null,
       ip_hash: s.ipHash ?? null,
       created_at: s.createdAt ?? new Date(),
     };
   });
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto("signatures").values(rows.slice(i, i + 500)).execute();
+  const ids: string[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    const inserted = await db.insertInto("signatures").values(rows.slice(i, i + 500)).returning("id").execute();
+    ids.push(...inserted.map((r) => r.id));
+  }
+  const links = seeds.flatMap((s, i) =>
+    s.confirmToken
+      ? [{ token_hash: sha256(s.confirmToken), signature_id: ids[i]!, expires_at: new Date(Date.now() + 72 * 3_600_000), used: (s.status ?? "confirmed") !== "pending" }]
+      : [],
+  );
+  if (links.length > 0) await db.insertInto("confirm_links").values(links).execute();
+  return ids;
 }

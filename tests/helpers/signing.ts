@@ -22,11 +22,16 @@ export async function signAndReadMail(app: TestApp, slug: string, signer: Signer
   };
 }
 
+/** What the owner of the address publishes on the confirmation page. */
+export function choiceOf(signer: Signer): Record<string, string> {
+  return { name: signer.name, title: signer.title ?? "", visibility: signer.visibility };
+}
+
 export async function signAndConfirm(app: TestApp, slug: string, signer: Signer) {
   const links = await signAndReadMail(app, slug, signer);
-  const confirmed = await app.post(links.verifyPath!, {});
+  const confirmed = await app.post(links.verifyPath!, choiceOf(signer));
   if (confirmed.status !== 303) throw new Error(`confirm answered ${confirmed.status}`);
-  return links;
+  return { ...links, cookie: confirmed.headers.get("set-cookie")?.split(";")[0] ?? null };
 }
 
 export async function verifiedCount(app: TestApp, slug: string): Promise<number> {
