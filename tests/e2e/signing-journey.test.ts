@@ -95,6 +95,7 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
     const posts: string[] = [];
     page.on("request", (r) => r.method() === "POST" && posts.push(r.url()));
     await page.getByLabel("Work email").fill("someone@gmail.com");
+    await page.getByLabel("Show my name (and job title)").check();
     await page.getByRole("button", { name: "Sign and send me the confirmation link" }).click();
     await page.locator("#name-error").waitFor();
     expect(await page.locator("#email-error").textContent()).toContain("Use your work address at example.com or example.org");
@@ -120,10 +121,10 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
   it("signs without JavaScript, keyboard only, end to end", async () => {
     const page = await noJs.newPage();
     await page.goto(`${app.url}/letters/${slug}`);
-    await page.getByLabel("Your name").focus();
-    await page.keyboard.type("Keyboard Only");
-    await page.keyboard.press("Tab");
+    await page.getByLabel("Work email").focus();
     await page.keyboard.type("keyboard.only@example.org");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Keyboard Only");
     await page.keyboard.press("Tab");
     await page.keyboard.type("Analyst");
     await page.keyboard.press("Tab"); // the first radio of the group

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PREVIEWS_PER_DAY } from "../../app/models/abuse.server";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { as, loginAs } from "../helpers/auth";
 import { dbLabel } from "../helpers/db";
@@ -7,103 +8,188 @@ import { verifiedCount } from "../helpers/signing";
 
 let app: TestApp;
 let cookie: string;
+let coCookie: string;
 let letter: { id: string; slug: string };
 let path: string;
+
+// Signature times are whole hours: the data is laid out on hour boundaries relative to now.
+const HOUR = 3_600_000;
+const thisHour = () => new Date(Math.floor(Date.now() / HOUR) * HOUR);
+const hoursAgo = (h: number) => new Date(thisHour().getTime() - h * HOUR);
+const local = (d: Date) => d.toISOString().slice(0, 16);
 
 beforeAll(async () => {
   app = await startTestApp();
   cookie = await loginAs(app, "guardian@organizers.test");
-  const organizerId = (await app.services.db.selectFrom("sessions").select("organizer_id").executeTakeFirstOrThrow()).organizer_id;
+  coCookie = await loginAs(app, "colleague@organizers.test");
+  const organizers = await app.services.db.selectFrom("organizers").select("id").orderBy("id").execute();
   letter = await createOpenLetter(app.services.db, { title: "Targeted letter" });
-  await app.services.db.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: organizerId }).execute();
+  await app.services.db
+    .insertInto("letter_organizers")
+    .values(organizers.map((o) => ({ letter_id: letter.id, organizer_id: o.id })))
+    .execute();
   path = `/dashboard/letters/${letter.id}`;
-  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
   await insertSignatures(app.services.db, letter.id, [
-    // A steady trickle over the past hour from the real employer.
-    ...Array.from({ length: 30 }, (_, i) => ({ domain: "example.com", createdAt: minutesAgo(15 + i), name: `Real ${i}` })),
-    // A burst: one network, one subdomain, in the last ten minutes.
-    ...Array.from({ length: 25 }, (_, i) => ({ domain: "bots.example.org", ipHash: "same-network", createdAt: minutesAgo(1 + (i % 8)), name: `Bot ${i}` })),
-    ...Array.from({ length: 35 }, (_, i) => ({ domain: "bots.example.org", status: "pending" as const, createdAt: minutesAgo(2 + (i % 7)) })),
+    // A steady trickle from the real employer, three and four hours ago.
+    ...Array.from({ length: 30 }, (_, i) => ({ domain: "example.com", createdAt: hoursAgo(3 + (i % 2)), name: `Real ${i}` })),
+    // A burst this hour: one network, one subdomain.
+    ...Array.from({ length: 25 }, (_, i) => ({ domain: "bots.example.org", ipHash: "same-network", createdAt: thisHour(), name: `Bot ${i}` })),
+    ...Array.from({ length: 35 }, () => ({ domain: "bots.example.org", status: "pending" as const, createdAt: thisHour() })),
+    // Three people from a small office, long ago.
+    ...Array.from({ length: 3 }, (_, i) => ({ domain: "tiny.example.com", createdAt: hoursAgo(30), name: `Tiny ${i}` })),
   ]);
 });
 afterAll(() => app?.close());
 
-const form = (fields: Record<string, string | string[]>) => app.post(path, fields, as(cookie));
+const form = (fields: Record<string, string | string[]>, who = cookie) => app.post(path, fields, as(who));
+const previewLine = (html: string) => /<p role="status">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? "";
 
 describe(`abuse signals and invalidation (${dbLabel})`, () => {
   it("shows organizers a burst from one network and from one domain, in counts only", async () => {
     const text = textOf(await (await app.get(path, as(cookie))).text());
-    expect(text).toContain("25 signatures from one network in the last 10 minutes");
-    expect(text).toContain("60 signatures from bots.example.org in the last 10 minutes");
-    expect(text).not.toContain("example.com in the last"); // a steady domain is not flagged
+    expect(text).toContain("25 signatures from one network this hour and the last");
+    expect(text).toContain("60 signatures from bots.example.org this hour");
+    expect(text).not.toContain("from example.com this hour"); // a steady domain is not flagged
     expect(text).not.toContain("same-network");
   });
 
-  it("previews the count first, then invalidates exactly that set, with an audit entry", async () => {
-    expect(await verifiedCount(app, letter.slug)).toBe(55);
-    const preview = await form({ intent: "invalidate-preview", invDomain: "example.org", statuses: ["pending", "confirmed"] });
+  it("previews the count first, then invalidates exactly that set; both are in the audit log every co-organizer reads", async () => {
+    expect(await verifiedCount(app, letter.slug)).toBe(58);
+    const preview = await form({ intent: "invalidate-preview", invDomain: "example.org" });
     expect(preview.status).toBe(200);
     const html = await preview.text();
     expect(html).toMatch(/data-testid="invalidate-preview">60</);
     expect(textOf(html)).toContain("Invalidate 60 signatures");
     // Nothing changed yet.
-    expect(await verifiedCount(app, letter.slug)).toBe(55);
+    expect(await verifiedCount(app, letter.slug)).toBe(58);
 
-    const stale = await form({ intent: "invalidate", invDomain: "example.org", statuses: ["pending", "confirmed"], previewed: "59" });
+    const stale = await form({ intent: "invalidate", invDomain: "example.org", previewed: "59" });
     expect(stale.status).toBe(400);
-    expect(await stale.text()).toContain("The matching set changed (60 now, 59 previewed)");
-    expect(await verifiedCount(app, letter.slug)).toBe(55);
+    expect(await stale.text()).toContain("The matching set changed since the preview");
+    expect(await verifiedCount(app, letter.slug)).toBe(58);
 
-    const done = await form({ intent: "invalidate", invDomain: "example.org", statuses: ["pending", "confirmed"], previewed: "60" });
+    const done = await form({ intent: "invalidate", invDomain: "example.org", previewed: "60" });
     expect(done.status).toBe(200);
     expect(textOf(await done.text())).toContain("60 signatures invalidated");
     // Public figures follow at once: the invalidation dropped the cached ones.
-    expect((await (await app.get(`/api/letters/${letter.slug}`)).json()).signatures.verified).toBe(30);
-    expect(await verifiedCount(app, letter.slug)).toBe(30);
-    const page = await (await app.get(`/letters/${letter.slug}`)).text();
-    expect(page).not.toContain("Bot 1");
-    const audit = await app.services.db.selectFrom("audit_log").selectAll().where("letter_id", "=", letter.id).execute();
-    expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: "invalidate-signatures", detail: { domain: "example.org", count: 60, statuses: ["pending", "confirmed"] } });
-    expect(textOf(await (await app.get(path, as(cookie))).text())).toContain("invalidate-signatures, 60 signatures from example.org");
+    expect((await (await app.get(`/api/letters/${letter.slug}`)).json()).signatures.verified).toBe(33);
+    expect(await verifiedCount(app, letter.slug)).toBe(33);
+    expect(await (await app.get(`/letters/${letter.slug}`)).text()).not.toContain("Bot 1");
+    const names = await app.services.db.selectFrom("signatures").select("name").where("status", "=", "invalidated").execute();
+    expect(names.every((r) => r.name === null)).toBe(true);
+
+    const audit = await app.services.db.selectFrom("audit_log").selectAll().where("letter_id", "=", letter.id).orderBy("id").execute();
+    expect(audit.map((a) => a.action)).toEqual(["preview-invalidation", "invalidate-signatures"]);
+    expect(audit[1]).toMatchObject({ detail: { domain: "example.org", count: 60 } });
+    const seenByColleague = textOf(await (await app.get(path, as(coCookie))).text());
+    expect(seenByColleague).toContain("A co-organizer invalidated signatures (domain example.org): 60 signatures");
+    expect(seenByColleague).toContain("A co-organizer previewed an invalidation (domain example.org): 60 signatures");
   });
 
-  it("invalidates by time window too", async () => {
-    const from = new Date(Date.now() - 20 * 60_000).toISOString().slice(0, 16);
-    const to = new Date(Date.now() - 14 * 60_000).toISOString().slice(0, 16);
-    const preview = await form({ intent: "invalidate-preview", invFrom: from, invTo: to, statuses: "confirmed" });
-    const count = Number(/data-testid="invalidate-preview">(\d+)</.exec(await preview.text())![1]);
-    expect(count).toBeGreaterThanOrEqual(5);
-    expect(count).toBeLessThanOrEqual(7);
-    expect((await form({ intent: "invalidate", invFrom: from, invTo: to, statuses: "confirmed", previewed: String(count) })).status).toBe(200);
-    expect(await verifiedCount(app, letter.slug)).toBe(30 - count);
+  it("snaps time windows to whole hours", async () => {
+    const from = new Date(hoursAgo(4).getTime() + 20 * 60_000); // 20 past, four hours ago → that hour
+    const to = new Date(hoursAgo(4).getTime() + 40 * 60_000); // 40 past → the next hour
+    const preview = await form({ intent: "invalidate-preview", invFrom: local(from), invTo: local(to) });
+    const html = await preview.text();
+    expect(html).toMatch(/data-testid="invalidate-preview">15</);
+    // The form shows the window it counted.
+    expect(html).toContain(`value="${local(hoursAgo(4))}"`);
+    expect(html).toContain(`value="${local(hoursAgo(3))}"`);
+    expect((await form({ intent: "invalidate", invFrom: local(from), invTo: local(to), previewed: "15" }, coCookie)).status).toBe(200);
+    expect(await verifiedCount(app, letter.slug)).toBe(18);
+  });
+
+  it("answers 0 to 4 matches identically, and invalidates none of them", async () => {
+    const none = await form({ intent: "invalidate-preview", invFrom: local(hoursAgo(100)), invTo: local(hoursAgo(99)) });
+    const three = await form({ intent: "invalidate-preview", invDomain: "tiny.example.com" });
+    expect(none.status).toBe(200);
+    expect(three.status).toBe(200);
+    const [a, b] = [previewLine(await none.text()), previewLine(await three.text())];
+    expect(textOf(a)).toContain("Fewer than 5 signatures match");
+    expect(b).toBe(a);
+    const refused = await form({ intent: "invalidate", invDomain: "tiny.example.com", previewed: "3" });
+    expect(refused.status).toBe(400);
+    expect(textOf(await refused.text())).toContain("Fewer than 5 signatures match");
+    expect(await verifiedCount(app, letter.slug)).toBe(18);
+  });
+
+  it("takes pending and confirmed together: a status filter cannot be used to tell who confirmed", async () => {
+    const confirmedOnly = previewLine(await (await form({ intent: "invalidate-preview", invDomain: "example.com", statuses: "confirmed" })).text());
+    const pendingOnly = previewLine(await (await form({ intent: "invalidate-preview", invDomain: "example.com", statuses: "pending" })).text());
+    expect(pendingOnly).toBe(confirmedOnly);
+    expect(confirmedOnly).toMatch(/>18</);
   });
 
   it.each([
-    ["no criteria", { statuses: "confirmed" }, "Choose a domain or a time window"],
-    ["no status", { invDomain: "example.com" }, "Choose pending, confirmed or both"],
-    ["a bad time", { invFrom: "yesterday", statuses: "confirmed" }, "From must be a date and time"],
-    ["a reversed window", { invFrom: "2026-11-29T10:00", invTo: "2026-11-29T09:00", statuses: "confirmed" }, "must end after it starts"],
-    ["a bad domain", { invDomain: "*.org", statuses: "confirmed" }, "Enter a domain like example.com"],
+    ["no criteria", {}, "Choose a domain or a time window"],
+    ["a bad time", { invFrom: "yesterday" }, "From must be a date and time"],
+    ["a reversed window", { invFrom: "2026-11-29T10:00", invTo: "2026-11-29T09:00" }, "must end after it starts"],
+    ["a bad domain", { invDomain: "*.org" }, "Enter a domain like example.com"],
   ])("refuses %s with 400 and a message", async (_label, fields, message) => {
     const response = await form({ intent: "invalidate-preview", ...fields });
     expect(response.status).toBe(400);
     expect(textOf(await response.text())).toContain(message);
   });
 
-  it("neither shows nor invalidates a set of fewer than 5", async () => {
-    const from = new Date(Date.now() - 44 * 60_000).toISOString().slice(0, 16);
-    const to = new Date(Date.now() - 42 * 60_000).toISOString().slice(0, 16);
-    for (const intent of ["invalidate-preview", "invalidate"]) {
-      const response = await form({ intent, invFrom: from, invTo: to, statuses: "confirmed", previewed: "2" });
-      expect(response.status).toBe(400);
-      expect(textOf(await response.text())).toContain("Fewer than 5 signatures match");
+  it("needs a preview before invalidating", async () => {
+    const response = await form({ intent: "invalidate", invDomain: "example.com" });
+    expect(response.status).toBe(400);
+    expect(textOf(await response.text())).toContain("Fewer than 5 signatures match");
+  });
+
+  it(`limits previews to ${PREVIEWS_PER_DAY} per letter per day, all audited`, async () => {
+    const count = async () =>
+      (await app.services.db.selectFrom("audit_log").select("id").where("letter_id", "=", letter.id).where("action", "=", "preview-invalidation").execute()).length;
+    while ((await count()) < PREVIEWS_PER_DAY) {
+      expect((await form({ intent: "invalidate-preview", invDomain: "example.com" })).status).toBe(200);
+    }
+    const refused = await form({ intent: "invalidate-preview", invDomain: "example.com" }, coCookie);
+    expect(refused.status).toBe(400);
+    expect(textOf(await refused.text())).toContain(`used its ${PREVIEWS_PER_DAY} previews`);
+    expect(await count()).toBe(PREVIEWS_PER_DAY);
+  });
+});
+
+describe(`organizer powers over one signature (${dbLabel})`, () => {
+  it("hides one named entry: it still counts, anonymously, its name erased, the action audited", async () => {
+    const before = await verifiedCount(app, letter.slug);
+    const dashboard = await (await app.get(path, as(cookie))).text();
+    const match = /name="signatureId" value="(\d+)"/.exec(dashboard)!;
+    const id = match[1]!;
+    const row = await app.services.db.selectFrom("signatures").select("name").where("id", "=", id).executeTakeFirstOrThrow();
+    expect(await (await app.get(`/letters/${letter.slug}`)).text()).toContain(row.name!);
+
+    const hidden = await form({ intent: "hide-name", signatureId: id });
+    expect(hidden.status).toBe(200);
+    expect(await verifiedCount(app, letter.slug)).toBe(before);
+    expect(await (await app.get(`/letters/${letter.slug}`)).text()).not.toContain(`${row.name}<`);
+    const after = await app.services.db.selectFrom("signatures").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ status: "confirmed", visibility: "anonymous", name: null, job_title: null });
+    const audit = await app.services.db.selectFrom("audit_log").selectAll().where("action", "=", "hide-name").execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0]!.detail)).not.toContain(row.name!);
+    expect(textOf(await (await app.get(path, as(coCookie))).text())).toContain("A co-organizer hid one named entry");
+
+    // Nothing else: not twice, not another letter's signature, not an anonymous one.
+    for (const signatureId of [id, "999999", "abc"]) {
+      expect((await form({ intent: "hide-name", signatureId })).status).toBe(400);
     }
   });
 
-  it("needs a preview before invalidating", async () => {
-    const response = await form({ intent: "invalidate", invDomain: "example.com", statuses: "confirmed" });
-    expect(response.status).toBe(400);
-    expect(await response.text()).toContain("Preview the count first.");
+  it("lets the reveal threshold only go up after publishing, and says it on the sign form and the confirmation page", async () => {
+    const settings = (revealThreshold: string) => form({ intent: "settings", listed: "listed", goal: "", closesAt: "", revealThreshold });
+    expect((await settings("10")).status).toBe(200);
+    expect(textOf(await (await app.get(`/letters/${letter.slug}`)).text())).toContain("Names are shown once 10 people have signed by name");
+    for (const lower of ["5", ""]) {
+      const refused = await settings(lower);
+      expect(refused.status).toBe(400);
+      expect(textOf(await refused.text())).toContain("can only be raised");
+    }
+    expect((await settings("12")).status).toBe(200);
+    const stored = await app.services.db.selectFrom("letters").select("reveal_threshold").where("id", "=", letter.id).executeTakeFirstOrThrow();
+    expect(stored.reveal_threshold).toBe(12);
+    // The organizer sees no more names than the public: with the threshold out of reach, none.
+    expect((await settings("1000")).status).toBe(200);
+    expect(await (await app.get(path, as(cookie))).text()).not.toMatch(/name="signatureId"/);
   });
 });

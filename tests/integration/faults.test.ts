@@ -66,7 +66,7 @@ describe(`faults (${dbLabel})`, () => {
     cleanups.push(() => second.stop());
     await smtp.waitFor((mails) => new Set(mails.map((m) => m.to)).size === total, 30_000);
     await expect
-      .poll(async () => (await database.connection.db.selectFrom("email_outbox").select("status").where("status", "<>", "sent").execute()).length, { timeout: 5_000 })
+      .poll(async () => (await database.connection.db.selectFrom("email_outbox").select("status").where("status", "=", "pending").execute()).length, { timeout: 5_000 })
       .toBe(0);
     const after = await database.connection.db.selectFrom("email_outbox").select("payload").execute();
     expect(after).toHaveLength(total);

@@ -35,15 +35,15 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const TABLES = ["signatures", "email_outbox", "login_tokens", "letters", "demands", "letter_updates", "letter_organizers", "letter_invites", "audit_log", "organizers", "sessions"] as const;
+const TABLES = ["signatures", "confirm_links", "email_outbox", "login_tokens", "letters", "demands", "letter_updates", "letter_organizers", "letter_invites", "audit_log", "organizers", "sessions"] as const;
 
 async function snapshot(): Promise<string> {
   const parts = await Promise.all(TABLES.map(async (t) => `${t}:${JSON.stringify(await app.services.db.selectFrom(t).selectAll().execute())}`));
   return parts.join("\n");
 }
 
-const FIELDS = ["name", "email", "title", "visibility", "intent", "body", "addressee", "organization", "domains", "demandKind", "demandText", "listed", "goal", "closesAt", "revealThreshold", "askJobTitle", "organizerId", "deliveredTo", "deliveredAt", "responseText", "responseAt", "invDomain", "invFrom", "invTo", "statuses", "previewed"];
-const VALUES = ["update", "delivery", "response", "settings", "0000-01-01", "2026-11-29T10:00", "confirmed", "pending", "public", "anonymous", "save", "publish", "close", "remove:0", "move-up:1", "invite", "invalidate", "invalidate-preview", "a@example.com", "x@example.com.evil.test", "gmail.com", "example.com", "2027-02-31", "-1", "1e9", "on", "listed", "\u0000", "%00", "<script>alert(1)</script>", "a\r\nBcc: x@example.com"];
+const FIELDS = ["name", "email", "title", "visibility", "intent", "body", "addressee", "organization", "domains", "demandKind", "demandText", "listed", "goal", "closesAt", "revealThreshold", "askJobTitle", "organizerId", "deliveredTo", "deliveredAt", "responseText", "responseAt", "invDomain", "invFrom", "invTo", "statuses", "previewed", "signatureId"];
+const VALUES = ["update", "delivery", "response", "settings", "0000-01-01", "2026-11-29T10:00", "confirmed", "pending", "public", "anonymous", "save", "publish", "close", "remove:0", "move-up:1", "invite", "invalidate", "invalidate-preview", "hide-name", "1", "a@example.com", "x@example.com.evil.test", "gmail.com", "example.com", "2027-02-31", "-1", "1e9", "on", "listed", "\u0000", "%00", "<script>alert(1)</script>", "a\r\nBcc: x@example.com"];
 
 const field = fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 12 }));
 const value = fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 120 }), fc.string({ unit: "grapheme", maxLength: 60 }), fc.string({ minLength: 200, maxLength: 400 }));

@@ -40,21 +40,33 @@ const demandsOf = async (id: string) =>
   (await app.services.db.selectFrom("demands").select(["kind", "text"]).where("letter_id", "=", id).orderBy("position").execute()).map((d) => `${d.kind}:${d.text}`);
 
 describe(`drafting and publishing (${dbLabel})`, () => {
-  it("creates a draft with ordered demands and a readable, unique slug", async () => {
+  it("creates a draft with ordered demands; slugs are chosen at publishing and never reveal another letter", async () => {
     const id = await createDraft(alice);
     const letter = await letterRow(id);
-    expect(letter).toMatchObject({ status: "draft", slug: "publish-our-cloud-contracts", allowed_domains: ["example.com", "example.org"] });
+    expect(letter).toMatchObject({ status: "draft", allowed_domains: ["example.com", "example.org"] });
+    // A draft claims no readable slug: nobody learns from a clash that someone drafts a letter.
+    expect(letter.slug).toMatch(/^draft-[a-z0-9]{12}$/);
     expect(await demandsOf(id)).toEqual(["transparency:Publish contracts", "policy:Adopt a policy", "cancel_contract:Cancel Nimbus"]);
     // The preview renders the public letter view of the draft.
     const preview = textOf(await (await app.get(`/dashboard/letters/${id}/preview`, as(alice))).text());
     expect(preview).toContain("Preview: this is exactly what the public will see.");
     expect(preview).toContain("Publish transparency Publish contracts");
-    const second = await letterRow(await createDraft(alice));
-    expect(second.slug).toBe("publish-our-cloud-contracts-2");
+    const secondId = await createDraft(alice);
+    expect((await letterRow(secondId)).slug).toMatch(/^draft-[a-z0-9]{12}$/);
     // The dashboard lists both, with status and count.
     const dashboard = await (await app.get("/dashboard", as(alice))).text();
     expect(dashboard.match(/Publish our cloud contracts/g)?.length).toBeGreaterThanOrEqual(2);
     expect(dashboard).toContain("draft");
+
+    // Published and listed: the readable slug; the second with that title gets a random suffix, not -2.
+    expect((await app.post(`/dashboard/letters/${id}`, draft({ intent: "publish" }), as(alice))).status).toBe(200);
+    expect((await letterRow(id)).slug).toBe("publish-our-cloud-contracts");
+    expect((await app.post(`/dashboard/letters/${secondId}`, draft({ intent: "publish" }), as(alice))).status).toBe(200);
+    expect((await letterRow(secondId)).slug).toMatch(/^publish-our-cloud-contracts-[a-z0-9]{12}$/);
+    // Unlisted: always unguessable, even when the readable slug is free.
+    const quiet = await createDraft(alice, { title: "A quiet letter", listed: "unlisted" });
+    expect((await app.post(`/dashboard/letters/${quiet}`, draft({ title: "A quiet letter", listed: "unlisted", intent: "publish" }), as(alice))).status).toBe(200);
+    expect((await letterRow(quiet)).slug).toMatch(/^a-quiet-letter-[a-z0-9]{12}$/);
   });
 
   it("reorders, removes and adds demands without JavaScript", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
@@ -14,19 +14,24 @@ import { signAndConfirm, signAndReadMail } from "../helpers/signing";
 const SIGNERS = [
   { name: "Priya Named", email: "priya.named@example.com", title: "Staff Engineer", visibility: "public" as const },
   { name: "Quentin Hidden", email: "quentin.hidden@example.org", title: "Designer", visibility: "anonymous" as const },
-  { name: "Rosa Withdrawn", email: "rosa.withdrawn@eng.example.com", visibility: "public" as const },
+  { name: "Rosa Withdrawn", email: "rosa.withdrawn@example.org", visibility: "public" as const },
   { name: "Sam Pending", email: "sam.pending+letters@example.com", visibility: "anonymous" as const },
 ];
 // What must never be found at rest: addresses (and their local parts) and anonymous names, which
 // are never written at all.
 const SECRETS = [
   ...SIGNERS.map((s) => s.email),
-  "priya.named", "quentin.hidden", "rosa.withdrawn", "sam.pending",
-  "Quentin Hidden", "Sam Pending",
+  "priya.named", "quentin.hidden", "rosa.withdrawn", "sam.pending", "tess.target",
+  "Quentin Hidden", "Sam Pending", "Tess Target", "Prank Title", "Xavier Prankname",
 ];
 // A withdrawn signer's name was public by their choice; it is erased from the table, but the old
 // row version stays in the heap until vacuum, so it is checked in the tables only.
 
+// Typed by a stranger as a public name, then replaced by the owner's anonymous choice: it was
+// never published, so it must never have been written in the clear, not even in a dead row or the WAL.
+const PRANK = `Xavier Prankname ${Math.random().toString(36).slice(2, 8)}`;
+
+const startedAt = Date.now();
 let app: TestApp;
 let database: TestDatabase;
 let dataDir: string | null = null;
@@ -52,6 +57,10 @@ beforeAll(async () => {
   expect((await app.post(rosa.withdrawPath, {})).status).toBe(303);
   const sam = await signAndReadMail(app, slug, SIGNERS[3]!);
   tokens.push(sam.verifyPath!.split("/")[2]!);
+  // Submitted publicly as PRANK, re-submitted anonymously, confirmed (anonymously) from the first mail.
+  const prank = await signAndReadMail(app, slug, { name: PRANK, email: "tess.target@example.com", title: "Prank Title", visibility: "public" });
+  await signAndReadMail(app, slug, { name: "Tess Target", email: "tess.target@example.com", visibility: "anonymous" });
+  expect((await app.post(prank.verifyPath!, { name: "", visibility: "anonymous" })).status).toBe(303);
   // A login too: organizer addresses are kept only hashed or encrypted as well.
   await app.post("/login", { email: "organizer.private@example.com" });
   await app.deliverMail();
@@ -82,25 +91,105 @@ describe(`no signer in the clear at rest (${dbLabel})`, () => {
 
   it.skipIf(onPostgres)("finds none of them in the raw PGlite data directory either (heap, WAL, everything)", async () => {
     await app.services.db.destroy();
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir)) {
-        const full = path.join(dir, name);
-        if (statSync(full).isDirectory()) walk(full);
-        else files.push(full);
-      }
-    };
-    walk(dataDir!);
+    const files = filesUnder(dataDir!);
     expect(files.length).toBeGreaterThan(100);
-    let sawNamed = false;
-    for (const file of files) {
-      const bytes = readFileSync(file).toString("latin1").toLowerCase();
-      if (bytes.includes("priya named")) sawNamed = true;
-      for (const secret of [...SECRETS, "organizer.private", ...tokens]) {
-        expect(bytes.includes(secret.toLowerCase()), `${secret} in ${path.relative(dataDir!, file)}`).toBe(false);
-      }
+    expect(scanFiles(files, [...SECRETS, PRANK, "organizer.private", ...tokens], dataDir!)).toBe(true);
+  });
+
+  it.skipIf(!onPostgres)("finds none of them in the raw PostgreSQL files either (this database's heap and indexes, and the WAL), after CHECKPOINT", async () => {
+    const db = app.services.db;
+    const { rows: [info] } = await sql<{ dir: string; oid: string }>`
+      SELECT current_setting('data_directory') AS dir, (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS oid`.execute(db);
+    await sql`CHECKPOINT`.execute(db);
+    const base = path.join(info!.dir, "base", info!.oid);
+    expect(existsSync(base), `the PostgreSQL data directory must be readable by the tests: ${base}`).toBe(true);
+    const wal = path.join(info!.dir, "pg_wal");
+    // The WAL is shared by every database on the server: the segments written during this file's run.
+    const walFiles = readdirSync(wal).map((n) => path.join(wal, n)).filter((f) => statSync(f).isFile() && statSync(f).mtimeMs >= startedAt - 1_000);
+    const files = [...filesUnder(base), ...walFiles];
+    expect(walFiles.length).toBeGreaterThan(0);
+    expect(scanFiles(files, [...SECRETS, PRANK, "organizer.private", ...tokens], info!.dir)).toBe(true);
+  });
+});
+
+/** Every regular file below a folder. */
+function filesUnder(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = path.join(d, name);
+      const stat = statSync(full);
+      if (stat.isDirectory()) walk(full);
+      else if (stat.isFile()) files.push(full);
     }
-    expect(sawNamed).toBe(true); // the scan does read table data
+  };
+  walk(dir);
+  return files;
+}
+
+/** Fails on the first secret found in any file's bytes; true if the scan also saw the named signer (it reads table data). */
+function scanFiles(files: string[], secrets: string[], root: string): boolean {
+  let sawNamed = false;
+  for (const file of files) {
+    const bytes = readFileSync(file).toString("latin1").toLowerCase();
+    if (bytes.includes("priya named")) sawNamed = true;
+    for (const secret of secrets) {
+      expect(bytes.includes(secret.toLowerCase()), `${secret} in ${path.relative(root, file)}`).toBe(false);
+    }
+  }
+  return sawNamed;
+}
+
+describe(`no joins by time (${dbLabel})`, () => {
+  it("leaves nothing at rest that lines a signature up with its mail: whole hours on signatures, no kept send time", async () => {
+    const other = await startTestApp();
+    try {
+      const { slug } = await createOpenLetter(other.services.db);
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => other.post(`/letters/${slug}`, { name: `Burst ${i}`, email: `burst.${i}@example.com`, visibility: "public" })),
+      );
+      expect(burst.map((r) => r.status).filter((s) => s !== 303)).toEqual([]);
+      const db = other.services.db;
+      const columns = await sql<{ table_name: string; column_name: string }>`
+        SELECT table_name, column_name FROM information_schema.columns
+         WHERE table_schema = 'public' AND data_type LIKE 'timestamp%'
+           AND table_name IN ('signatures', 'confirm_links', 'email_outbox')`.execute(db);
+      const of = (t: string) => columns.rows.filter((c) => c.table_name === t).map((c) => c.column_name);
+      expect(of("email_outbox")).not.toContain("sent_at");
+      expect(of("signatures").length).toBeGreaterThanOrEqual(3);
+      expect((await db.selectFrom("email_outbox").select("id").execute()).length).toBe(40);
+
+      // Signature times are whole hours.
+      for (const column of of("signatures")) {
+        const { rows: [odd] } = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM signatures WHERE ${sql.ref(column)} IS NOT NULL AND ${sql.ref(column)} <> date_trunc('hour', ${sql.ref(column)})`.execute(db);
+        expect(odd!.n, `signatures.${column}`).toBe(0);
+      }
+      // No signature (or link) matches exactly one mail on any pair of timestamp columns, at any precision.
+      const sides = [
+        { table: "signatures", key: "id" },
+        { table: "confirm_links", key: "token_hash" },
+      ];
+      for (const { table, key } of sides) {
+        for (const left of of(table)) {
+          for (const right of of("email_outbox")) {
+            for (const unit of ["microseconds", "second", "minute"]) {
+              const { rows: [joined] } = await sql<{ n: number }>`
+                SELECT count(*)::int AS n FROM (
+                  SELECT s.${sql.ref(key)} FROM ${sql.table(table)} s
+                    JOIN email_outbox o ON date_trunc(${unit}, s.${sql.ref(left)}) = date_trunc(${unit}, o.${sql.ref(right)})
+                   GROUP BY s.${sql.ref(key)} HAVING count(*) = 1) one_to_one`.execute(db);
+              expect(joined!.n, `${table}.${left} = email_outbox.${right} (${unit})`).toBe(0);
+            }
+          }
+        }
+      }
+      // Once sent, the mail's row is gone: nothing is left to join against.
+      await other.deliverMail();
+      expect(await db.selectFrom("email_outbox").select("id").execute()).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -115,13 +204,14 @@ describe(`retention (${dbLabel})`, () => {
       await other.post("/login", { email: "old.login@example.com" });
       const db = other.services.db;
       expect((await db.selectFrom("signatures").select("ip_hash").execute()).every((r) => r.ip_hash)).toBe(true);
-      await db.updateTable("signatures").set({ created_at: new Date(Date.now() - 3 * 3_600_000) }).where("name", "=", "Old").execute();
+      const [oldId, newId] = (await db.selectFrom("signatures").select("id").orderBy("id").execute()).map((r) => r.id);
+      await db.updateTable("signatures").set({ created_at: new Date(Date.now() - 3 * 3_600_000) }).where("id", "=", oldId!).execute();
       await db.updateTable("login_tokens").set({ expires_at: new Date(Date.now() - 1000) }).execute();
       await db.insertInto("rate_limits" as never).values({ key: "sign-address:spent", points: 3, expire: Date.now() - 1000 } as never).execute();
       await runMaintenance(other.services);
-      const rows = await db.selectFrom("signatures").select(["name", "ip_hash"]).orderBy("name").execute();
-      expect(rows.find((r) => r.name === "Old")!.ip_hash).toBeNull();
-      expect(rows.find((r) => r.name === "New")!.ip_hash).toMatch(/^[0-9a-f]{64}$/);
+      const rows = await db.selectFrom("signatures").select(["id", "ip_hash"]).execute();
+      expect(rows.find((r) => r.id === oldId)!.ip_hash).toBeNull();
+      expect(rows.find((r) => r.id === newId)!.ip_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(await db.selectFrom("login_tokens").selectAll().execute()).toEqual([]);
       const limits = (await db.selectFrom("rate_limits" as never).selectAll().execute()) as { key: string; expire: string }[];
       expect(limits.some((r) => r.key === "sign-address:spent")).toBe(false);
@@ -142,17 +232,22 @@ describe(`retention (${dbLabel})`, () => {
       await signAndReadMail(other, slug, { name: "Old Pending", email: "old.pending@example.com", visibility: "public" });
       await signAndReadMail(other, slug, { name: "New Pending", email: "new.pending@example.com", visibility: "public" });
       const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
+      const old = (await other.services.db.selectFrom("signatures").select("id").orderBy("id").limit(2).execute()).map((r) => r.id);
+      await other.services.db.updateTable("signatures").set({ created_at: eightDaysAgo }).where("id", "in", old).execute();
       await other.services.db
-        .updateTable("signatures")
-        .set({ created_at: eightDaysAgo, confirm_expires_at: new Date(eightDaysAgo.getTime() + 72 * 3_600_000) })
-        .where("name", "in", ["Old Confirmed", "Old Pending"])
+        .updateTable("confirm_links")
+        .set({ expires_at: new Date(eightDaysAgo.getTime() + 72 * 3_600_000) })
+        .where("signature_id", "in", old)
         .execute();
       await runMaintenance(other.services);
-      const left = await other.services.db.selectFrom("signatures").select(["name", "status"]).orderBy("name").execute();
-      expect(left).toEqual([
-        { name: "New Pending", status: "pending" },
-        { name: "Old Confirmed", status: "confirmed" },
+      const left = await other.services.db.selectFrom("signatures").select(["id", "name", "status"]).orderBy("id").execute();
+      expect(left.map((r) => [r.name, r.status])).toEqual([
+        ["Old Confirmed", "confirmed"],
+        [null, "pending"],
       ]);
+      expect(left[1]!.id).not.toBe(old[1]);
+      // The purged signature's links went with it.
+      expect(await other.services.db.selectFrom("confirm_links").select("token_hash").where("signature_id", "=", old[1]!).execute()).toEqual([]);
     } finally {
       await other.close();
       await database2.drop();

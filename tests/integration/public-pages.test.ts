@@ -192,9 +192,9 @@ describe(`caching (${dbLabel})`, () => {
     const { slug } = await createOpenLetter(db(), { title: "No store letter" });
     const id = (await db().selectFrom("letters").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
     await db().insertInto("letter_organizers").values({ letter_id: id, organizer_id: (await db().selectFrom("sessions").select("organizer_id").orderBy("created_at", "desc").executeTakeFirstOrThrow()).organizer_id }).execute();
-    const { verifyPath, withdrawPath } = await signAndConfirm(app, slug, { name: "N", email: "n.store@example.com", visibility: "public" });
+    const { verifyPath, withdrawPath, cookie: resultCookie } = await signAndConfirm(app, slug, { name: "N", email: "n.store@example.com", visibility: "public" });
     for (const [path, init] of [
-      [verifyPath!, {}], [withdrawPath, {}], ["/login", {}], ["/dashboard", as(cookie)], [`/dashboard/letters/${id}`, as(cookie)],
+      [verifyPath!, { headers: { cookie: resultCookie! } }], [withdrawPath, {}], ["/login", {}], ["/dashboard", as(cookie)], [`/dashboard/letters/${id}`, as(cookie)],
       [`/dashboard/letters/${id}/preview`, as(cookie)], ["/letters/new", as(cookie)],
     ] as const) {
       const response = await app.get(path, init);
@@ -232,7 +232,7 @@ describe(`counts under concurrency (${dbLabel})`, () => {
     );
     expect(signed.map((r) => r.status).filter((s) => s !== 303)).toEqual([]);
     expect(await xmin()).toBe(before);
-    const responses = await Promise.all(tokens.map((t) => app.post(`/verify/${t}`, {})));
+    const responses = await Promise.all(tokens.map((t) => app.post(`/verify/${t}`, { visibility: "anonymous" })));
     expect(responses.map((r) => r.status).filter((s) => s !== 303)).toEqual([]);
     const confirmedRows = Number(
       (await db().selectFrom("signatures").select((eb) => eb.fn.countAll().as("n")).where("letter_id", "=", id).where("status", "=", "confirmed").executeTakeFirstOrThrow()).n,

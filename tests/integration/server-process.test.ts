@@ -50,8 +50,9 @@ describe(`the server process (${dbLabel})`, () => {
     const verify = new URL(links.find((l) => l.includes("/verify/"))!);
     const withdraw = new URL(links.find((l) => l.includes("/withdraw/"))!);
     expect((await fetch(server.url + verify.pathname)).status).toBe(200);
-    expect((await post(verify.pathname, {})).status).toBe(303);
-    expect((await fetch(server.url + verify.pathname)).status).toBe(200);
+    expect((await post(verify.pathname, { name: "Log Watcher", visibility: "public" })).status).toBe(303);
+    // Used: to anyone without this browser's result cookie, the link says nothing.
+    expect((await fetch(server.url + verify.pathname)).status).toBe(410);
     expect((await post(withdraw.pathname, {})).status).toBe(303);
     await fetch(`${server.url}/letters/demo?page=2`);
     // An organizer too: login token, session cookie.

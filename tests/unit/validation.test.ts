@@ -8,14 +8,22 @@ import { suppressSmallGroups } from "../../app/models/counts.server";
 describe("domains", () => {
   it.each([
     ["example.com", true],
-    ["eng.example.com", true],
+    ["eng.example.com", false],
     ["a.b.example.org", true],
+    ["example.org", false],
+    ["xexample.org", false],
     ["example.com.evil.test", false],
     ["evilexample.com", false],
     ["example.co", false],
     ["com", false],
-  ])("%s allowed for example.com/example.org: %s", (domain, allowed) => {
-    expect(domainAllowed(domain, ["example.com", "example.org"])).toBe(allowed);
+  ])("%s allowed for example.com (exactly) and *.example.org (subdomains): %s", (domain, allowed) => {
+    expect(domainAllowed(domain, ["example.com", "*.example.org"])).toBe(allowed);
+  });
+
+  it("accepts *.example.com as an entry and still refuses free mail behind a wildcard", () => {
+    expect(domainError("*.example.com")).toBeNull();
+    expect(domainError("*.gmail.com")).toMatch(/free-mail/);
+    expect(domainError("*.*.example.com")).toMatch(/is not a domain/);
   });
 
   it.each(["gmail", "@example.com", "*.com", "exa mple.com", "-bad.com", "example..com"])("refuses %s as a domain", (d) => {
@@ -35,8 +43,12 @@ describe("signature input", () => {
   });
   it("accepts a one-line name up to 100 characters and an optional title", () => {
     expect(schema.safeParse({ name: "x".repeat(100), email: "a@example.com", visibility: "public" }).success).toBe(true);
-    const parsed = schema.parse({ name: "  Ada  ", email: "a@EXAMPLE.com", title: "", visibility: "anonymous" });
-    expect(parsed).toEqual({ name: "Ada", email: "a@EXAMPLE.com", title: null, visibility: "anonymous" });
+    const parsed = schema.parse({ name: "  Ada  ", email: "a@EXAMPLE.com", title: "", visibility: "public" });
+    expect(parsed).toEqual({ name: "Ada", email: "a@EXAMPLE.com", title: null, visibility: "public" });
+    // An anonymous signer's name and title are not even carried forward.
+    expect(schema.parse({ name: "Ada", email: "a@example.com", title: "CTO", visibility: "anonymous" })).toEqual({
+      name: null, email: "a@example.com", title: null, visibility: "anonymous",
+    });
   });
   it.each([
     [{ name: "\u202e\u0000" }, "name"],

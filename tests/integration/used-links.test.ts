@@ -1,0 +1,215 @@
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMailer } from "../../app/email.server";
+import { loadConfig } from "../../app/env.server";
+import { startTestApp, textOf, TEST_SECRETS, type TestApp } from "../helpers/app";
+import { as, loginAs } from "../helpers/auth";
+import { dbLabel } from "../helpers/db";
+import { createOpenLetter } from "../helpers/fixtures";
+import { choiceOf, signAndConfirm, signAndReadMail, type Signer } from "../helpers/signing";
+
+let app: TestApp;
+let slug: string;
+let letterId: string;
+const TITLE = "Stop Project Kestrel";
+
+beforeAll(async () => {
+  app = await startTestApp();
+  ({ slug, id: letterId } = await createOpenLetter(app.services.db, { title: TITLE, revealThreshold: 3 }));
+  // Two named signers: fewer than the threshold, so the public sees no names yet.
+  for (const name of ["Hidden Named One", "Hidden Named Two"]) {
+    await signAndConfirm(app, slug, { name, email: `${name.split(" ")[2]!.toLowerCase()}@example.com`, visibility: "public" });
+  }
+});
+afterAll(() => app?.close());
+
+const db = () => app.services.db;
+const signer = (n: string): Signer => ({ name: `Person ${n}`, email: `person.${n}@example.com`, title: `Title ${n}`, visibility: "public" });
+const main = (html: string) => textOf(/<main[\s\S]*<\/main>/.exec(html)![0]);
+const dataOf = async (linkPath: string, route: string) => {
+  const response = await app.get(`${linkPath}?_data=${encodeURIComponent(route)}`);
+  return { status: response.status, body: await response.text() };
+};
+
+describe(`a used link reveals nothing (${dbLabel})`, () => {
+  it("shows the same neutral page for a link that confirmed, was withdrawn, expired, was invalidated or was replaced", async () => {
+    const spent: { label: string; path: string; who: Signer }[] = [];
+
+    const a = signer("a");
+    spent.push({ label: "confirmed", path: (await signAndConfirm(app, slug, a)).verifyPath!, who: a });
+
+    const b = signer("b");
+    const bLinks = await signAndConfirm(app, slug, b);
+    expect((await app.post(bLinks.withdrawPath, {})).status).toBe(303);
+    spent.push({ label: "withdrawn", path: bLinks.verifyPath!, who: b });
+
+    const c = signer("c");
+    const cLinks = await signAndReadMail(app, slug, c);
+    const cRow = await db().selectFrom("signatures").select("id").orderBy("id", "desc").executeTakeFirstOrThrow();
+    await db().updateTable("confirm_links").set({ expires_at: new Date(Date.now() - 1000) }).where("signature_id", "=", cRow.id).execute();
+    spent.push({ label: "expired", path: cLinks.verifyPath!, who: c });
+
+    const d = signer("d");
+    const dLinks = await signAndReadMail(app, slug, d);
+    const dRow = await db().selectFrom("signatures").select("id").orderBy("id", "desc").executeTakeFirstOrThrow();
+    await db().updateTable("signatures").set({ status: "invalidated" }).where("id", "=", dRow.id).execute();
+    spent.push({ label: "invalidated", path: dLinks.verifyPath!, who: d });
+
+    const e = signer("e");
+    const eFirst = await signAndReadMail(app, slug, e);
+    const eSecond = await signAndReadMail(app, slug, { ...e, visibility: "anonymous" });
+    expect((await app.post(eSecond.verifyPath!, { visibility: "anonymous" })).status).toBe(303);
+    spent.push({ label: "replaced by the owner's confirmation from a newer mail", path: eFirst.verifyPath!, who: e });
+
+    const pages = [];
+    for (const { label, path: linkPath, who } of spent) {
+      const response = await app.get(linkPath);
+      expect(response.status, label).toBe(410);
+      expect(response.headers.get("cache-control"), label).toBe("no-store");
+      const html = await response.text();
+      for (const secret of [who.name, who.title!, TITLE, "confirmed", "withdrawn", "anonymous", "Confirm my signature"]) {
+        expect(main(html), `${label}: ${secret}`).not.toContain(secret);
+      }
+      expect(html).toContain(`href="/letters/${slug}"`);
+      pages.push(main(html));
+      // Remix's loader JSON says no more than the page.
+      const data = await dataOf(linkPath, "routes/verify.$token");
+      expect(JSON.parse(data.body), label).toEqual({ state: "spent", slug });
+    }
+    expect(new Set(pages).size).toBe(1);
+    expect(pages[0]).toContain("This link has been used or is no longer valid");
+  });
+
+  it("shows the result only to the browser that confirmed, for a few minutes", async () => {
+    const who = signer("f");
+    const { verifyPath } = await signAndReadMail(app, slug, who);
+    const confirmed = await app.post(verifyPath!, choiceOf(who));
+    const cookie = confirmed.headers.get("set-cookie")!.split(";")[0]!;
+    const mine = await app.get(verifyPath!, as(cookie));
+    expect(mine.status).toBe(200);
+    expect(textOf(await mine.text())).toContain("Your signature is confirmed");
+    // The cookie names this link only: another link's page stays neutral for this browser too.
+    const other = signer("g");
+    const otherLinks = await signAndConfirm(app, slug, other);
+    expect((await app.get(otherLinks.verifyPath!, as(cookie))).status).toBe(410);
+    // A forged or stale cookie is ignored.
+    expect((await app.get(verifyPath!, as(cookie.replace(/.$/, (ch) => (ch === "A" ? "B" : "A"))))).status).toBe(410);
+    expect((await app.get(verifyPath!)).status).toBe(410);
+  });
+
+  it("answers a withdraw link after withdrawal neutrally, except to the browser that withdrew", async () => {
+    const who = signer("h");
+    const { withdrawPath } = await signAndConfirm(app, slug, who);
+    const before = await app.get(withdrawPath);
+    expect(before.status).toBe(200);
+    // A live withdraw link does not say whether the signature was confirmed: a pending one reads the same.
+    const pending = await signAndReadMail(app, slug, signer("k"));
+    expect(main(await before.text())).toBe(main(await (await app.get(pending.withdrawPath)).text()));
+    const done = await app.post(withdrawPath, {});
+    const cookie = done.headers.get("set-cookie")!.split(";")[0]!;
+    expect(textOf(await (await app.get(withdrawPath, as(cookie))).text())).toContain("Your signature is withdrawn");
+    const later = await app.get(withdrawPath);
+    expect(later.status).toBe(410);
+    const html = await later.text();
+    expect(main(html)).toContain("This link has been used or is no longer valid");
+    expect(main(html)).not.toContain(TITLE);
+    expect(JSON.parse((await dataOf(withdrawPath, "routes/withdraw.$token")).body)).toEqual({ state: "spent", slug });
+  });
+
+  it("shows a pending link no more than the public page: no names below the reveal threshold, and the threshold stated", async () => {
+    const who = signer("i");
+    const { verifyPath } = await signAndReadMail(app, slug, who);
+    const html = await (await app.get(verifyPath!)).text();
+    expect(html).not.toContain("Hidden Named");
+    expect(textOf(html)).toContain("Names are shown once 3 people have signed by name");
+    const data = JSON.parse((await dataOf(verifyPath!, "routes/verify.$token")).body);
+    expect(Object.keys(data).sort()).toEqual(["askJobTitle", "revealThreshold", "slug", "state", "title", "values"]);
+    expect(JSON.stringify(data)).not.toContain("Hidden Named");
+    expect(letterId).toBeTruthy();
+  });
+});
+
+describe(`requests the app does not serve (${dbLabel})`, () => {
+  it("answers TRACE, PUT, DELETE and PATCH with 405 and an Allow header", async () => {
+    for (const method of ["TRACE", "PUT", "DELETE", "PATCH"]) {
+      if (method === "TRACE") continue;
+      const response = await fetch(`${app.url}/letters/${slug}`, { method });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get("allow")).toBe("GET, HEAD, POST, OPTIONS");
+    }
+    // fetch refuses to send TRACE: a raw request does.
+    const http = await import("node:http");
+    const url = new URL(app.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, method: "TRACE", path: "/" }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(405);
+  });
+
+  it("answers a path Express cannot decode with 400, and logs no part of it", async () => {
+    const token = "Q".repeat(43);
+    const logged = app.logs.length;
+    // Express's default error handler would print the stack to stderr (and the page): catch anything written.
+    const written: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    const error = console.error;
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    console.error = (...args: unknown[]) => void written.push(args.map(String).join(" "));
+    try {
+      for (const bad of [`/verify/${token}%`, `/withdraw/${token}%zz`, `/letters/${slug}%E0%A4%A`]) {
+        const response = await app.get(bad);
+        expect(response.status, bad).toBe(400);
+        const body = await response.text();
+        expect(body).toBe("Malformed URL.");
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.stderr.write = write;
+      console.error = error;
+    }
+    expect(written.join("")).toBe("");
+    expect(app.logs.slice(logged).join("\n")).not.toContain(token);
+  });
+
+  it("marks check-inbox, confirm, withdraw, sign-in and organizer pages noindex, in a header and a meta tag", async () => {
+    const organizer = await loginAs(app, "noindex@organizers.test");
+    const { verifyPath, withdrawPath } = await signAndReadMail(app, slug, signer("j"));
+    for (const [page, init] of [
+      [`/letters/${slug}/check-inbox`, {}], [verifyPath!, {}], [withdrawPath, {}], ["/login", {}], ["/dashboard", as(organizer)],
+    ] as const) {
+      const response = await app.get(page, init);
+      expect(response.status, page).toBe(200);
+      expect(response.headers.get("x-robots-tag"), page).toContain("noindex");
+      expect(await response.text(), page).toContain('<meta name="robots" content="noindex"/>');
+    }
+    // The public letter stays indexable.
+    expect((await app.get(`/letters/${slug}`)).headers.get("x-robots-tag")).toBeNull();
+  });
+});
+
+describe("development defaults", () => {
+  it("listens on loopback unless HOST says otherwise (production defaults to all interfaces)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "undersigned-host-"));
+    expect(loadConfig({ DATA_DIR: dir }).host).toBe("127.0.0.1");
+    expect(loadConfig({ DATA_DIR: dir, HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(loadConfig({ NODE_ENV: "production", SMTP_URL: "smtp://mail.test", ...TEST_SECRETS }).host).toBe("0.0.0.0");
+    expect(() => loadConfig({ DATA_DIR: dir, HOST: "a b" })).toThrow(/HOST/);
+  });
+
+  it("writes .eml files readable by their owner only, in a folder only the owner can enter", async () => {
+    const mailDir = path.join(mkdtempSync(path.join(tmpdir(), "undersigned-mail-")), "mail");
+    const mailer = createMailer({ smtpUrl: null, mailDir, from: "Undersigned <no-reply@undersigned.test>" });
+    await mailer.send("someone@example.com", { subject: "s", text: "t", html: "<p>t</p>" });
+    mailer.close();
+    expect(statSync(mailDir).mode & 0o777).toBe(0o700);
+    const [file] = readdirSync(mailDir);
+    expect(statSync(path.join(mailDir, file!)).mode & 0o777).toBe(0o600);
+  });
+});
