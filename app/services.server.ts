@@ -25,6 +25,8 @@ export interface ServiceOverrides {
   connection?: Connection;
   mailer?: Mailer;
   log?: Logger;
+  /** Tests: a cache on their own clock. */
+  cache?: TtlCache;
 }
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
@@ -41,7 +43,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     keys: deriveKeys(config.emailHashSecret),
     mailer,
     limits,
-    cache: new TtlCache(),
+    cache: overrides.cache ?? new TtlCache(),
     log: overrides.log ?? createLogger(),
     async close() {
       mailer.close();

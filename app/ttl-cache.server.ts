@@ -5,10 +5,15 @@
 export class TtlCache {
   #entries = new Map<string, { started: number; expires: number; value: Promise<unknown> }>();
 
-  constructor(private ttlMs = 1_000, private maxEntries = 5_000) {}
+  constructor(
+    private ttlMs = 1_000,
+    private maxEntries = 5_000,
+    /** The clock: tests pass their own to step past (or stay inside) the time to live. */
+    private now: () => number = Date.now,
+  ) {}
 
   get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const now = Date.now();
+    const now = this.now();
     const hit = this.#entries.get(key);
     if (hit && hit.expires > now) return hit.value as Promise<T>;
     if (this.#entries.size >= this.maxEntries) this.#evictOldest();
@@ -16,8 +21,11 @@ export class TtlCache {
     // Re-inserting moves a refreshed key to the end, behind the ones eviction takes first.
     this.#entries.delete(key);
     this.#entries.set(key, { started: now, expires: now + this.ttlMs, value });
-    // A failed load must not be served for a second to everyone.
-    value.catch(() => this.#entries.delete(key));
+    // A failed load must not be served for a second to everyone, nor evict a newer entry.
+    const entry = this.#entries.get(key);
+    value.catch(() => {
+      if (this.#entries.get(key) === entry) this.#entries.delete(key);
+    });
     return value;
   }
 

@@ -64,15 +64,19 @@ describe.skipIf(browserSkipReason)(`organizer journey in Chromium${browserSkipRe
 
     await page.goBack();
     await page.getByLabel("New update (Markdown)").fill("We delivered it by hand.");
-    await page.getByRole("button", { name: "Post update" }).click();
+    // Wait for each action's own answer: a "Saved." left on the page by the previous one proves nothing.
+    const answered = () => page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/dashboard/letters/"));
+    await Promise.all([answered(), page.getByRole("button", { name: "Post update" }).click()]);
     await page.getByText("Saved.").waitFor();
     await page.getByLabel("Delivered to").fill("Dana Example, CEO");
     await page.getByLabel("Date of delivery").fill("2026-11-27");
-    await page.getByRole("button", { name: "Record delivery" }).click();
+    await Promise.all([answered(), page.getByRole("button", { name: "Record delivery" }).click()]);
     await page.getByText("Saved.").waitFor();
 
     app.services.cache.invalidate("");
-    await page.goto(`${app.url}/letters/drop-the-drone-contract`);
+    const publicPath = await page.getByRole("link", { name: "Open the public page" }).getAttribute("href");
+    expect(publicPath).toBe("/letters/drop-the-drone-contract");
+    await page.goto(`${app.url}${publicPath}`);
     await page.getByText("We delivered it by hand.").waitFor();
     await page.getByText("Delivered to Dana Example, CEO on November 27, 2026.").waitFor();
   });

@@ -61,7 +61,19 @@ describe.skipIf(browserSkipReason)(`every page in Chromium${browserSkipReason ? 
     await app.services.db.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: organizerId }).execute();
     await visit(`/dashboard/letters/${letter.id}`);
     await visit(`/dashboard/letters/${letter.id}/preview`);
-    await visit("/dev/mail");
+    // The mail viewer exists only without SMTP: a development app of its own, with one message in it.
+    const dev = await startTestApp({ realAppUrl: true, env: { SMTP_URL: "" } });
+    try {
+      const devLetter = await createOpenLetter(dev.services.db, { title: "Dev mail letter" });
+      expect((await dev.post(`/letters/${devLetter.slug}`, { name: "Mail", email: "dev.mail@example.com", visibility: "anonymous" })).status).toBe(303);
+      await dev.deliverMail();
+      const response = await page.goto(`${dev.url}/dev/mail`);
+      expect(response!.status()).toBe(200);
+      await page.getByText("Please confirm your email address").first().waitFor();
+      await expectNoAxeViolations(page);
+    } finally {
+      await dev.close();
+    }
   });
 
   it("refreshes the count by itself every few seconds when JavaScript runs", async () => {

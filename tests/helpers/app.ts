@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { loadConfig, type Config } from "../../app/env.server";
 import { createServices, type Services } from "../../app/services.server";
+import { TtlCache } from "../../app/ttl-cache.server";
 import { processOutboxBatch } from "../../app/worker.server";
 import { createApp } from "../../server/app";
 import { createTestDatabase, type TestDatabase } from "./db";
@@ -44,10 +45,15 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** APP_URL = the server's real address, so mailed links open in a browser (default: http://app.test). */
   realAppUrl?: boolean;
+  /**
+   * A read cache whose entries never expire by themselves (a stopped clock): whatever a test sees
+   * fresh after a change, the change itself refreshed. Without it, the real one-second cache.
+   */
+  frozenCache?: boolean;
 }
 
 /** The real Express + Remix stack on a free port, on its own database and SMTP server. */
-export async function startTestApp({ env = {}, database, realAppUrl = false }: TestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp({ env = {}, database, realAppUrl = false, frozenCache = false }: TestAppOptions = {}): Promise<TestApp> {
   const db = database ?? (await createTestDatabase());
   const smtp = await new TestSmtpServer().start();
   const server = http.createServer();
@@ -65,7 +71,11 @@ export async function startTestApp({ env = {}, database, realAppUrl = false }: T
     ...env,
   });
   const logs: string[] = [];
-  const services = await createServices(config, { connection: db.connection, log: (level, fields) => logs.push(JSON.stringify({ level, ...fields })) });
+  const services = await createServices(config, {
+    connection: db.connection,
+    log: (level, fields) => logs.push(JSON.stringify({ level, ...fields })),
+    ...(frozenCache ? { cache: new TtlCache(1_000, 5_000, () => 0) } : {}),
+  });
   server.on("request", createApp(await loadBuild(), services));
 
   const get = (pathname: string, init: RequestInit = {}) => fetch(url + pathname, { redirect: "manual", ...init });

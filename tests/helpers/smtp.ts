@@ -4,6 +4,8 @@ import { SMTPServer } from "smtp-server";
 
 export interface ReceivedMail {
   to: string;
+  /** Each recipient's bare address, lower-cased. */
+  recipients: string[];
   subject: string;
   text: string;
   html: string;
@@ -20,7 +22,22 @@ export class TestSmtpServer {
   readonly received: ReceivedMail[] = [];
   #server: SMTPServer | null = null;
   #waiters: (() => void)[] = [];
+  #holdAfter = Infinity;
+  #held: (() => void)[] = [];
   port = 0;
+
+  /**
+   * Accepts `count` more messages, then leaves every further one unanswered until release(): a
+   * relay that stalls, so a test can kill a worker while it is certainly mid-batch.
+   */
+  holdAfter(count: number): void {
+    this.#holdAfter = this.received.length + count;
+  }
+
+  release(): void {
+    this.#holdAfter = Infinity;
+    for (const go of this.#held.splice(0)) go();
+  }
 
   async start(): Promise<this> {
     const server = new SMTPServer({
@@ -31,12 +48,17 @@ export class TestSmtpServer {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("end", async () => {
+          if (this.received.length >= this.#holdAfter) await new Promise<void>((go) => this.#held.push(go));
           const raw = Buffer.concat(chunks).toString("utf8");
           const mail: ParsedMail = await simpleParser(raw);
           const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(", ") : (mail.to?.text ?? "");
+          const recipients = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [])
+            .flatMap((a) => a.value)
+            .map((v) => (v.address ?? "").toLowerCase());
           const text = mail.text ?? "";
           this.received.push({
             to,
+            recipients,
             subject: mail.subject ?? "",
             text,
             html: typeof mail.html === "string" ? mail.html : "",
@@ -64,12 +86,14 @@ export class TestSmtpServer {
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = null;
+    this.release();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Messages to one address (exact, case-insensitive). */
+  /** Messages to one address: exactly that address, case-insensitive (not "ada@x" for "ada@x.org"). */
   to(address: string): ReceivedMail[] {
-    return this.received.filter((m) => m.to.toLowerCase().includes(address.toLowerCase()));
+    const wanted = address.toLowerCase();
+    return this.received.filter((m) => m.recipients.includes(wanted));
   }
 
   async waitFor(predicate: (mails: ReceivedMail[]) => boolean, timeoutMs = 10_000): Promise<void> {

@@ -19,7 +19,8 @@ const hoursAgo = (h: number) => new Date(thisHour().getTime() - h * HOUR);
 const local = (d: Date) => d.toISOString().slice(0, 16);
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // Cached public figures never expire by themselves here: every refresh seen is the action's own.
+  app = await startTestApp({ frozenCache: true });
   cookie = await loginAs(app, "guardian@organizers.test");
   coCookie = await loginAs(app, "colleague@organizers.test");
   const organizers = await app.services.db.selectFrom("organizers").select("id").orderBy("id").execute();

@@ -56,10 +56,11 @@ describe(`foundation (${dbLabel})`, () => {
     await other.close().catch(() => {});
   });
 
-  it("lists development mail at /dev/mail with clickable links, and hides it in production", async () => {
+  it("lists development mail at /dev/mail with clickable links, and hides it in production and wherever SMTP is used", async () => {
     const dev = await startTestApp({ env: { SMTP_URL: "" } });
     try {
-      await dev.post("/letters/nope", { name: "x" }); // nothing
+      expect((await dev.post("/letters/nope", { name: "x" })).status).toBe(404); // no letter, no mail
+      expect(await dev.services.db.selectFrom("email_outbox").select("id").execute()).toEqual([]);
       await seedDemo(dev.services.db);
       await dev.post("/letters/demo", { name: "Mail Reader", email: "reader@example.com", visibility: "public" });
       await dev.deliverMail();
@@ -69,11 +70,23 @@ describe(`foundation (${dbLabel})`, () => {
     } finally {
       await dev.close();
     }
-    const prod = await startTestApp({ env: { NODE_ENV: "production" } });
+    // Two other configurations on this file's database (a database of its own costs seconds on a busy machine).
+    const shared = app.database;
+    // Production without SMTP (a web process with WORKER=off): the mail directory exists, the page does not.
+    const prod = await startTestApp({ database: shared, env: { NODE_ENV: "production", SMTP_URL: "", WORKER: "off" } });
     try {
+      expect(prod.config.smtpUrl).toBeNull();
       expect((await prod.get("/dev/mail")).status).toBe(404);
     } finally {
       await prod.close();
+    }
+    // Development with SMTP: mail goes to a real server, so there is nothing to list.
+    const smtp = await startTestApp({ database: shared });
+    try {
+      expect(smtp.config.production).toBe(false);
+      expect((await smtp.get("/dev/mail")).status).toBe(404);
+    } finally {
+      await smtp.close();
     }
   });
 });

@@ -349,3 +349,39 @@ describe(`signing a letter (${dbLabel})`, () => {
     expect(broken.status).toBe(400);
   });
 });
+
+describe(`what the public sees right after a change (${dbLabel}, cache clock stopped)`, () => {
+  // The read cache's entries never expire by themselves in this app: a fresh figure proves that the
+  // confirmation or withdrawal itself refreshed it, however slowly the test runs.
+  let frozen: TestApp;
+  let frozenSlug: string;
+  beforeAll(async () => {
+    frozen = await startTestApp({ frozenCache: true });
+    ({ slug: frozenSlug } = await createOpenLetter(frozen.services.db, { title: "Cached letter" }));
+  });
+  afterAll(() => frozen?.close());
+
+  it("counts the signer's own confirmation on their result page, even when the shared count was cached before it", async () => {
+    await signAndConfirm(frozen, frozenSlug, { name: "First", email: "first@example.com", visibility: "public" });
+    frozen.services.cache.invalidate("");
+    const cached = (await (await frozen.get(`/api/letters/${frozenSlug}`)).json()).signatures.verified;
+    expect(cached).toBe(1);
+    const { verifyPath } = await signAndReadMail(frozen, frozenSlug, { name: "Second", email: "second@example.com", visibility: "anonymous" });
+    const confirmed = await frozen.post(verifyPath!, { visibility: "anonymous" });
+    const cookie = confirmed.headers.get("set-cookie")!.split(";")[0]!;
+    const page = textOf(await (await frozen.get(verifyPath!, { headers: { cookie } })).text());
+    expect(page).toContain("now has 2 verified signatures");
+    // The shared figure is still the cached one (a confirmation does not flush it), yet the page was right.
+    expect((await (await frozen.get(`/api/letters/${frozenSlug}`)).json()).signatures.verified).toBe(1);
+  });
+
+  it("drops a withdrawn name and count from the cached page and JSON at once", async () => {
+    const { withdrawPath } = await signAndConfirm(frozen, frozenSlug, { name: "Cached Leaver", email: "leaver@example.com", visibility: "public" });
+    frozen.services.cache.invalidate("");
+    expect(await (await frozen.get(`/letters/${frozenSlug}`)).text()).toContain("Cached Leaver");
+    const before = (await (await frozen.get(`/api/letters/${frozenSlug}`)).json()).signatures.verified;
+    expect((await frozen.post(withdrawPath, {})).status).toBe(303);
+    expect(await (await frozen.get(`/letters/${frozenSlug}`)).text()).not.toContain("Cached Leaver");
+    expect((await (await frozen.get(`/api/letters/${frozenSlug}`)).json()).signatures.verified).toBe(before - 1);
+  });
+});

@@ -24,7 +24,19 @@ describe("emails", () => {
     });
   }
 
-  it("signature mails name no letter and carry only tokens in their links", () => {
+  for (const kind of Object.keys(samples) as EmailKind[]) {
+    it(`${kind}: names no letter, even if handed one, and links only to the token URLs it was given`, () => {
+      // A title slipped into the props by a future caller must not reach the message.
+      const mail = renderEmail(kind, { ...samples[kind], title: "Stop Project Nightjar", slug: "stop-project-nightjar" } as never);
+      for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(/Nightjar/i);
+      const given = new Set(Object.values(samples[kind]));
+      const linked = (text: string) => new Set(text.match(/https?:\/\/[^\s<>"]+/g) ?? []);
+      expect(linked(mail.text)).toEqual(given);
+      expect(linked(mail.html)).toEqual(given);
+    });
+  }
+
+  it("tells the signer how long the link works and how to withdraw", () => {
     const mail = renderEmail("signature-confirm", samples["signature-confirm"]);
     expect(mail.subject).toBe("Please confirm your email address");
     expect(mail.text).toMatch(/72 hours/);
