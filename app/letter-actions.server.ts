@@ -13,7 +13,8 @@ import {
 } from "./models/letter-admin.server";
 import { hideNamedSignature, invalidateSignatures, previewInvalidation, PREVIEWS_PER_DAY } from "./models/abuse.server";
 import { MIN_DOMAIN_GROUP } from "./models/counts.server";
-import { invalidateLetter } from "./models/letter.server";
+import { cachedCounts, invalidateLetter } from "./models/letter.server";
+import { namesRevealed } from "./letter-page.server";
 import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
 import { addressKey } from "./rate-limit.server";
 import {
@@ -29,8 +30,8 @@ import {
 } from "./validation";
 
 // Counting a handful of signatures by domain and hour would single people out: the same floor as
-// the public per-domain breakdown, and 0 to 4 all look the same.
-const TOO_FEW = `Fewer than ${MIN_DOMAIN_GROUP} signatures match. Sets that small are neither shown nor invalidated, to protect the people in them: widen the criteria.`;
+// the public per-domain breakdown, and 0 to 4 all look the same (models/abuse.server.ts).
+const NEEDS_PREVIEW = `Preview the count first: only a previewed set of ${MIN_DOMAIN_GROUP} or more, with the same criteria, can be invalidated.`;
 const TOO_MANY_PREVIEWS = `This letter has used its ${PREVIEWS_PER_DAY} previews for the last 24 hours. Each preview is recorded in the audit log; try again tomorrow.`;
 
 /** A whole hour as a datetime-local value (UTC). */
@@ -84,7 +85,7 @@ export async function handleLetterAction(
   }
   if (intent === "remove-organizer") {
     const target = formFields(form, ["organizerId"]).organizerId ?? "";
-    const result = await removeOrganizer(db, letter.id, target);
+    const result = await removeOrganizer(db, letter.id, target, organizerId);
     if (result === "last") return refused(intent, { organizers: "A letter needs at least one organizer." });
     if (result === "absent") return refused(intent, { organizers: "That person does not organize this letter." });
     // Removing yourself ends your access to this page.
@@ -97,19 +98,24 @@ export async function handleLetterAction(
   if (intent === "invalidate-preview" || intent === "invalidate") {
     const parsed = InvalidationSchema.safeParse(formFields(form, ["invDomain", "invFrom", "invTo", "previewed"]));
     if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
-    const { invDomain, invFrom, invTo, previewed } = parsed.data;
+    const { invDomain, invFrom, invTo } = parsed.data;
     const criteria = { domain: invDomain, from: invFrom, to: invTo };
     // The form shows the window as it was snapped to whole hours (UTC).
     const shown = { invDomain: invDomain ?? "", invFrom: hourInput(invFrom), invTo: hourInput(invTo) };
     if (intent === "invalidate-preview") {
       const preview = await previewInvalidation(db, letter.id, organizerId, criteria);
       if (!preview.ok) return refused(intent, { invDomain: TOO_MANY_PREVIEWS });
-      return json({ intent, ok: true, errors: {}, preview: { count: preview.count, criteria: shown } }, { headers: { "Cache-Control": NO_STORE } });
+      return json(
+        { intent, ok: true, errors: {}, preview: { count: preview.count, previewId: preview.previewId, criteria: shown } },
+        { headers: { "Cache-Control": NO_STORE } },
+      );
     }
-    if (previewed === undefined || previewed < MIN_DOMAIN_GROUP) return refused(intent, { invDomain: TOO_FEW });
-    const result = await invalidateSignatures(db, letter.id, organizerId, criteria, previewed);
-    if (!result.ok) {
-      return refused(intent, { invDomain: "The matching set changed since the preview. Preview again." });
+    // Only a preview of exactly these criteria, by this organizer, within the hour, can be carried out:
+    // guessing counts without previewing (and without the audit log seeing it) is not possible.
+    const previewId = formFields(form, ["previewId"]).previewId ?? "";
+    const result = await invalidateSignatures(db, letter.id, organizerId, criteria, previewId);
+    if (result.ok === false) {
+      return refused(intent, { invDomain: result.reason === "no-preview" ? NEEDS_PREVIEW : "The matching set changed since the preview. Preview again." });
     }
     invalidate();
     return json({ intent, ok: true, errors: {}, invalidated: result.count }, { headers: { "Cache-Control": NO_STORE } });
@@ -117,7 +123,10 @@ export async function handleLetterAction(
 
   if (intent === "hide-name") {
     const signatureId = formFields(form, ["signatureId"]).signatureId ?? "";
-    if (!(await hideNamedSignature(db, letter.id, organizerId, signatureId))) {
+    // Only names the public can see: before the threshold, the answer is the same for every id.
+    const publicCount = (await cachedCounts(db, context.cache, letter.id)).public;
+    const visible = namesRevealed(letter.reveal_threshold, publicCount);
+    if (!visible || !(await hideNamedSignature(db, letter.id, organizerId, signatureId))) {
       return refused(intent, { signers: "That name is no longer shown (it may have been withdrawn or hidden already)." });
     }
     invalidate();

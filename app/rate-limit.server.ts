@@ -16,6 +16,8 @@ import {
 export const LIMITS = {
   signPerIp: { points: 300, duration: 600 },
   signPerAddress: { points: 6, duration: 3600 },
+  /** One address across every letter: nobody gets a victim mailed by publishing letter after letter. */
+  signPerAddressAnyLetter: { points: 10, duration: 86_400 },
   signPerLetter: { points: 12_000, duration: 60 },
   loginPerIp: { points: 30, duration: 600 },
   loginPerAddress: { points: 5, duration: 900 },
@@ -40,14 +42,23 @@ export function addressKey(key: Buffer, scope: string, email: string): string {
 export type LimitScope = "ip" | "address" | "letter";
 export type Verdict = { ok: true } | { ok: false; scope: LimitScope; retryAfterSeconds: number };
 
+/** The limiter keys of one typed address: for this letter, and across all letters. */
+export function signAddressKeys(key: Buffer, letterId: string, email: string): { letter: string; anyLetter: string } {
+  return { letter: addressKey(key, letterId, email), anyLetter: addressKey(key, "any-letter", email) };
+}
+
 export interface RateLimits {
   enabled: boolean;
-  sign(ipHash: string, addressHash: string, letterId: string): Promise<Verdict>;
+  sign(ipHash: string, address: { letter: string; anyLetter: string }, letterId: string): Promise<Verdict>;
   login(ipHash: string, addressHash: string): Promise<Verdict>;
 }
 
-/** PostgreSQL store when there is a pool (so limits hold across processes); memory on PGlite (one process). */
-export function createRateLimits(pool: pg.Pool | null, enabled: boolean, limits: Limits = LIMITS): RateLimits {
+/**
+ * PostgreSQL store when there is a pool (so limits hold across processes); memory on PGlite (one
+ * process). `keyKey` re-keys the client-IP hash for the limiter table, so a limiter row (whose
+ * expiry is exact to the millisecond) cannot be matched to the IP hash kept on signatures.
+ */
+export function createRateLimits(pool: pg.Pool | null, enabled: boolean, limits: Limits = LIMITS, keyKey: Buffer = Buffer.alloc(32)): RateLimits {
   const make = (keyPrefix: string, { points, duration }: { points: number; duration: number }): RateLimiterAbstract =>
     pool
       ? new RateLimiterPostgres({
@@ -64,6 +75,8 @@ export function createRateLimits(pool: pg.Pool | null, enabled: boolean, limits:
 
   const signIp = make("sign-ip", limits.signPerIp);
   const signAddress = make("sign-address", limits.signPerAddress);
+  const signAddressAnyLetter = make("sign-address-any", limits.signPerAddressAnyLetter);
+  const ipKey = (ipHash: string) => hmac(keyKey, `limiter-ip:${ipHash}`);
   const signLetter = make("sign-letter", {
     points: Math.ceil(limits.signPerLetter.points / LETTER_SHARDS),
     duration: limits.signPerLetter.duration,
@@ -88,15 +101,16 @@ export function createRateLimits(pool: pg.Pool | null, enabled: boolean, limits:
 
   return {
     enabled,
-    sign: (ipHash, addressHash, letterId) =>
+    sign: (ipHash, address, letterId) =>
       consumeAll([
-        [signIp, ipHash, "ip"],
-        [signAddress, addressHash, "address"],
-        [signLetter, `${letterId}:${letterShard(addressHash)}`, "letter"],
+        [signIp, ipKey(ipHash), "ip"],
+        [signAddress, address.letter, "address"],
+        [signAddressAnyLetter, address.anyLetter, "address"],
+        [signLetter, `${letterId}:${letterShard(address.letter)}`, "letter"],
       ]),
     login: (ipHash, addressHash) =>
       consumeAll([
-        [loginIp, ipHash, "ip"],
+        [loginIp, ipKey(ipHash), "ip"],
         [loginAddress, addressHash, "address"],
       ]),
   };

@@ -35,12 +35,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   if (connection.kind === "pglite" && !overrides.connection) await migrateToLatest(connection.db);
   const mailer =
     overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom });
-  const limits = createRateLimits(connection.pool, config.rateLimitsEnabled);
+  const keys = deriveKeys(config.emailHashSecret);
+  const limits = createRateLimits(connection.pool, config.rateLimitsEnabled, undefined, keys.rateLimit);
   return {
     config,
     db: connection.db,
     dbKind: connection.kind,
-    keys: deriveKeys(config.emailHashSecret),
+    keys,
     mailer,
     limits,
     cache: overrides.cache ?? new TtlCache(),

@@ -99,12 +99,15 @@ export const SIGN_FIELDS = ["name", "email", "title", "visibility"] as const;
 /** The confirmation page's fields: what the address owner publishes. */
 export const CONFIRM_FIELDS = ["name", "title", "visibility"] as const;
 
-// Control (Cc), format (Cf: zero-width, bidi overrides, soft hyphen) and line/paragraph separators.
-const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+// Control (Cc), format (Cf: zero-width, bidi overrides, soft hyphen), private-use (Co) and unassigned
+// (Cn) code points, and line/paragraph separators.
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\u2028\u2029]/u;
 // What is left of a name when everything that draws no glyph is removed: spaces, combining marks
 // and the blank "letters" (Hangul fillers, braille blank) used to fake an empty name.
 const BLANK = /[\p{Z}\p{M}\u115f\u1160\u3164\uffa0\u2800\s]/gu;
-const LINK_LIKE = /:\/\/|\bwww\.|[^\s@]+@[^\s@]+\.[^\s@]+|\b[a-z0-9-]+\.(?:com|net|org|io|co|info|biz|xyz|app|dev|me|ly|gg|tv|us|uk|de|ru|cn|fr|nl|eu|ai|link|site|online|top)\b/i;
+const LINK_LIKE = /:\/\/|\bwww\.|[^\s@]+@[^\s@]+\.[^\s@]+|\b[a-z0-9-]+\.[a-z0-9-]+\/|\b[a-z0-9-]+\.(?:com|net|org|io|co|info|biz|xyz|app|dev|me|ly|gg|tv|us|uk|de|ru|cn|fr|nl|eu|ai|link|site|online|top|pl|it|es|ca|au|jp|in|br|ch|se|no|fi|dk|be|at|nz|za|mx|tk|ml|ga|cf|gq|club|shop|store|live|news|blog|tech|page|zip|mov|sh|to|cc|ws|su|ua|kr|tw|hk|sg|id|vn|tr|ir|gr|pt|cz|hu|ro|ie|il)\b/i;
+/** Full-width and ideographic full stops read as dots: `ｗｗｗ．ｅｖｉｌ．ｃｏｍ` is a web address too. */
+const asLinkText = (v: string) => v.normalize("NFKC").replace(/[\u3002\uff0e\uff61]/g, ".");
 
 /**
  * A name or job title as it will be published: NFC-normalised, one line of visible text, no links
@@ -122,7 +125,7 @@ function personText(label: string, { required }: { required: boolean }) {
       if (INVISIBLE_OR_CONTROL.test(v)) return fail(`${label} contains an invisible or control character: type it again without it`);
       if (v.replace(BLANK, "") === "") return fail(`${label} must contain visible letters`);
       if (/^[=+\-@]/.test(v)) return fail(`${label} cannot start with =, +, - or @`);
-      if (LINK_LIKE.test(v)) return fail(`${label} cannot contain a web or email address`);
+      if (LINK_LIKE.test(asLinkText(v))) return fail(`${label} cannot contain a web or email address`);
     });
 }
 
@@ -342,7 +345,6 @@ export const InvalidationSchema = z
       .refine((v) => v === null || !domainError(v)?.includes("not a domain"), "Enter a domain like example.com, or leave it empty"),
     invFrom: optionalDateTime("From").transform((d) => (d ? floorHour(d) : null)),
     invTo: optionalDateTime("Until").transform((d) => (d ? ceilHour(d) : null)),
-    previewed: z.coerce.number().int().min(0).optional(),
   })
   .refine((c) => c.invDomain || c.invFrom || c.invTo, { message: "Choose a domain or a time window", path: ["invDomain"] })
   .refine((c) => !c.invFrom || !c.invTo || c.invFrom < c.invTo, { message: "The window must end after it starts", path: ["invTo"] });

@@ -225,7 +225,7 @@ async function confirmBurst(setup: Setup): Promise<{ figures: Figures; server: S
     const ids = await db.insertInto("signatures").values(rows.slice(i, i + 1000)).returning("id").execute();
     await db
       .insertInto("confirm_links")
-      .values(ids.map(({ id }, j) => ({ token_hash: sha256(tokens[i + j]!), signature_id: id, expires_at: new Date(Date.now() + 3_600_000) })))
+      .values(ids.map(({ id }, j) => ({ token_hash: sha256(tokens[i + j]!), signature_id: id, letter_id: letter.id, expires_at: new Date(Date.now() + 3_600_000) })))
       .execute();
   }
   await setup.close();

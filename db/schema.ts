@@ -136,7 +136,9 @@ export interface SignaturesTable {
 /** One row per mailed confirmation link. */
 export interface ConfirmLinksTable {
   token_hash: string;
-  signature_id: string;
+  /** Null once the signature was purged: the link then reads like any spent one until it ages out. */
+  signature_id: string | null;
+  letter_id: string;
   /** AES-GCM of what was submitted with this link's request (prefills the page); null once used. */
   submission: Buffer | null;
   /** Rounded up to a whole hour. */

@@ -14,7 +14,7 @@ export interface AbuseResult {
   ok: boolean;
   errors: Record<string, string>;
   /** count null: fewer than minGroup (0 to 4 look the same). */
-  preview?: { count: number | null; criteria: Record<string, string | undefined> };
+  preview?: { count: number | null; previewId?: string | null; criteria: Record<string, string | undefined> };
   invalidated?: number;
 }
 
@@ -35,6 +35,9 @@ const ACTIONS: Record<string, string> = {
   "preview-invalidation": "previewed an invalidation",
   "invalidate-signatures": "invalidated signatures",
   "hide-name": "hid one named entry (it still counts, anonymously)",
+  "invite-organizer": "invited someone to organize this letter",
+  "remove-organizer": "removed an organizer from this letter",
+  "leave-letter": "stopped organizing this letter",
 };
 
 function describeAudit(a: AbuseData["audit"][number], me: string): string {
@@ -45,11 +48,31 @@ function describeAudit(a: AbuseData["audit"][number], me: string): string {
     a.detail.from ? `from ${String(a.detail.from).slice(0, 16).replace("T", " ")}` : null,
     a.detail.to ? `until ${String(a.detail.to).slice(0, 16).replace("T", " ")}` : null,
   ].filter(Boolean);
-  const count = a.action === "hide-name" ? "" : `: ${String(a.detail.count)} signatures`;
+  const count = a.detail.count === undefined || a.action === "hide-name" ? "" : `: ${String(a.detail.count)} signatures`;
   return `${who} ${what}${parts.length ? ` (${parts.join(", ")})` : ""}${count}`;
 }
 
-/** Bursts, invalidation by domain or hour window (preview first), hiding a named entry, and the audit log. */
+/** The letter's audit log: what any organizer did that touches signers or the team, read by all of them. */
+export function AuditLog({ audit, me }: { audit: AbuseData["audit"]; me: string }) {
+  return (
+    <section className="panel" aria-labelledby="audit-heading">
+      <h2 id="audit-heading">Audit log</h2>
+      {audit.length === 0 ? (
+        <p className="muted">Nothing yet. Previews, invalidations, hidden names and changes to the team appear here for every organizer.</p>
+      ) : (
+        <ul data-testid="audit-log">
+          {audit.map((a, i) => (
+            <li key={i}>
+              <time dateTime={a.at}>{a.at.replace("T", " ").slice(0, 16)} UTC</time>: {describeAudit(a, me)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** Bursts, invalidation by domain or hour window (preview first), and hiding a named entry. */
 export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; result?: AbuseResult }) {
   const mine = result && (result.intent === "invalidate-preview" || result.intent === "invalidate") ? result : undefined;
   const errors = mine && !mine.ok ? mine.errors : {};
@@ -89,7 +112,7 @@ export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; 
             ) : (
               <>
                 <strong data-testid="invalidate-preview">{preview.count}</strong> signatures match.
-                <input type="hidden" name="previewed" value={preview.count} />
+                <input type="hidden" name="previewId" value={preview.previewId ?? ""} />
               </>
             )}
           </p>
@@ -128,18 +151,6 @@ export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; 
           ))}
         </ul>
       )}
-      {data.audit.length > 0 ? (
-        <>
-          <h3>Audit log</h3>
-          <ul data-testid="audit-log">
-            {data.audit.map((a, i) => (
-              <li key={i}>
-                <time dateTime={a.at}>{a.at.replace("T", " ").slice(0, 16)} UTC</time>: {describeAudit(a, me)}
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
     </section>
   );
 }

@@ -82,7 +82,8 @@ const criteriaDetail = (c: InvalidationCriteria) => ({
 });
 
 export type PreviewResult =
-  | { ok: true; count: number | null }
+  /** count null: fewer than MIN_DOMAIN_GROUP. previewId: the audit entry an invalidation must name. */
+  | { ok: true; count: number | null; previewId: string | null }
   /** The day's previews for this letter are used up. */
   | { ok: false };
 
@@ -106,7 +107,7 @@ export async function previewInvalidation(db: DB, letterId: string, organizerId:
     const result = await sql<{ n: number }>`SELECT count(*)::int AS n FROM signatures WHERE ${criteriaSql(letterId, c)}`.execute(trx);
     const n = result.rows[0]!.n;
     const count = n < MIN_DOMAIN_GROUP ? null : n;
-    await trx
+    const entry = await trx
       .insertInto("audit_log")
       .values({
         letter_id: letterId,
@@ -114,8 +115,9 @@ export async function previewInvalidation(db: DB, letterId: string, organizerId:
         action: "preview-invalidation",
         detail: JSON.stringify({ ...criteriaDetail(c), count: count ?? `fewer than ${MIN_DOMAIN_GROUP}` }),
       })
-      .execute();
-    return { ok: true as const, count };
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { ok: true as const, count, previewId: count === null ? null : entry.id };
   });
 }
 
@@ -125,24 +127,44 @@ class PreviewOutdated extends Error {
   }
 }
 
+/** A preview may be carried out for an hour. */
+const PREVIEW_VALID_MINUTES = 60;
+
 /**
  * Invalidates the matching signatures (they stop counting, names erased) and writes an audit entry,
- * in one transaction. Rolls back when the set is not the one the organizer previewed.
+ * in one transaction. Needs the audit entry of this organizer's own preview of exactly these
+ * criteria, from the last hour, with a count of MIN_DOMAIN_GROUP or more; rolls back when the set
+ * is no longer the one previewed.
  */
 export async function invalidateSignatures(
   db: DB,
   letterId: string,
   organizerId: string,
   c: InvalidationCriteria,
-  previewed: number,
-): Promise<{ ok: boolean; count: number }> {
+  previewId: string,
+): Promise<{ ok: true; count: number } | { ok: false; reason: "no-preview" | "changed" }> {
+  if (!/^\d{1,18}$/.test(previewId)) return { ok: false, reason: "no-preview" };
   try {
     return await db.transaction().execute(async (trx) => {
+      const preview = await trx
+        .selectFrom("audit_log")
+        .select("detail")
+        .where("id", "=", previewId)
+        .where("letter_id", "=", letterId)
+        .where("organizer_id", "=", organizerId)
+        .where("action", "=", "preview-invalidation")
+        .where("created_at", ">", sql<Date>`now() - make_interval(mins => ${PREVIEW_VALID_MINUTES})`)
+        .executeTakeFirst();
+      const detail = preview?.detail as { domain?: unknown; from?: unknown; to?: unknown; count?: unknown } | undefined;
+      const wanted = criteriaDetail(c);
+      if (!detail || typeof detail.count !== "number" || detail.domain !== wanted.domain || detail.from !== wanted.from || detail.to !== wanted.to) {
+        return { ok: false as const, reason: "no-preview" as const };
+      }
       const result = await sql`
         UPDATE signatures SET status = 'invalidated', name = NULL, job_title = NULL
          WHERE ${criteriaSql(letterId, c)}`.execute(trx);
       const count = Number(result.numAffectedRows ?? 0);
-      if (count !== previewed || count < MIN_DOMAIN_GROUP) throw new PreviewOutdated(count);
+      if (count !== detail.count) throw new PreviewOutdated(count);
       await trx
         .insertInto("audit_log")
         .values({
@@ -152,10 +174,10 @@ export async function invalidateSignatures(
           detail: JSON.stringify({ ...criteriaDetail(c), count }),
         })
         .execute();
-      return { ok: true, count };
+      return { ok: true as const, count };
     });
   } catch (error) {
-    if (error instanceof PreviewOutdated) return { ok: false, count: error.count };
+    if (error instanceof PreviewOutdated) return { ok: false, reason: "changed" };
     throw error;
   }
 }
@@ -165,7 +187,7 @@ export async function invalidateSignatures(
  * becomes anonymous, and its name is erased. Audited, without the name.
  */
 export async function hideNamedSignature(db: DB, letterId: string, organizerId: string, signatureId: string): Promise<boolean> {
-  if (!/^\d{1,19}$/.test(signatureId)) return false;
+  if (!/^\d{1,18}$/.test(signatureId)) return false;
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable("signatures")

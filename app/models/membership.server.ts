@@ -57,6 +57,8 @@ export async function listLetterOrganizers(db: DB, keys: Keys, letterId: string)
 export async function inviteOrganizer(db: DB, keys: Keys, appUrl: string, letterId: string, invitedBy: string, email: string) {
   const address = email.trim();
   await db.transaction().execute(async (trx) => {
+    // The team sees who changed the team (the invitee's address stays out of the log).
+    await trx.insertInto("audit_log").values({ letter_id: letterId, organizer_id: invitedBy, action: "invite-organizer", detail: "{}" }).execute();
     await trx
       .insertInto("letter_invites")
       .values({
@@ -84,8 +86,11 @@ export async function acceptInvites(db: DB, organizerId: string): Promise<void> 
     .execute();
 }
 
-/** Any organizer may remove another, but a letter always keeps at least one. */
-export async function removeOrganizer(db: DB, letterId: string, organizerId: string): Promise<"removed" | "last" | "absent"> {
+/**
+ * Any organizer may remove another, but a letter always keeps at least one, and every removal is in
+ * the audit log the remaining team reads.
+ */
+export async function removeOrganizer(db: DB, letterId: string, organizerId: string, by: string): Promise<"removed" | "last" | "absent"> {
   return db.transaction().execute(async (trx) => {
     const members = await trx
       .selectFrom("letter_organizers")
@@ -96,6 +101,10 @@ export async function removeOrganizer(db: DB, letterId: string, organizerId: str
     if (!members.some((m) => m.organizer_id === organizerId)) return "absent";
     if (members.length <= 1) return "last";
     await trx.deleteFrom("letter_organizers").where("letter_id", "=", letterId).where("organizer_id", "=", organizerId).execute();
+    await trx
+      .insertInto("audit_log")
+      .values({ letter_id: letterId, organizer_id: by, action: organizerId === by ? "leave-letter" : "remove-organizer", detail: "{}" })
+      .execute();
     return "removed";
   });
 }

@@ -89,8 +89,8 @@ export async function submitSignature(
       ON CONFLICT (letter_id, email_hash) DO NOTHING
       RETURNING id),
     c AS (
-      INSERT INTO confirm_links (token_hash, signature_id, submission, expires_at)
-      SELECT ${linkHash}, id, ${submission}, ${expiresAt} FROM s)
+      INSERT INTO confirm_links (token_hash, signature_id, letter_id, submission, expires_at)
+      SELECT ${linkHash}, id, ${letter.id}, ${submission}, ${expiresAt} FROM s)
     INSERT INTO email_outbox (kind, payload) SELECT 'signature-confirm', ${payload} FROM s RETURNING id`.execute(db);
   if (fresh.rows.length > 0) return "sent";
 
@@ -102,13 +102,15 @@ export async function submitSignature(
         "status",
         "withdraw_token_hash",
         "mails_in_window",
-        sql<boolean>`mail_window_start <= now() - make_interval(hours => ${MAIL_WINDOW_HOURS})`.as("window_over"),
+        // The start is a whole hour (rounded down), so a window of 24 hours ends 25 hours after it.
+        sql<boolean>`mail_window_start <= now() - make_interval(hours => ${MAIL_WINDOW_HOURS + 1})`.as("window_over"),
       ])
       .where("letter_id", "=", letter.id)
       .where("email_hash", "=", emailHash)
       .forUpdate()
       .executeTakeFirst();
-    if (!existing || existing.status === "invalidated") return "capped";
+    // Gone meanwhile (purged): nothing to add a link to. The answer is the same either way.
+    if (!existing) return "capped";
     const sentInWindow = existing.window_over ? 0 : existing.mails_in_window;
     if (sentInWindow >= MAX_MAILS_PER_WINDOW) return "capped";
     const counting = existing.window_over
@@ -123,7 +125,9 @@ export async function submitSignature(
       await enqueueEmail(trx, keys.encryption, "signature-already", to, { withdrawUrl: links.withdrawUrl });
       return "sent";
     }
-    // Pending or withdrawn: one more link, carrying this submission. Earlier unused links stay valid.
+    // Pending, withdrawn or invalidated (a real colleague caught in a bulk invalidation may sign
+    // again, through their inbox like anyone): one more link, carrying this submission. Earlier
+    // unused links stay valid.
     await trx
       .updateTable("signatures")
       .set({ ...counting, withdraw_token_hash: withdrawHash, status: "pending", confirmed_at: null, withdrawn_at: null })
@@ -131,7 +135,7 @@ export async function submitSignature(
       .execute();
     await trx
       .insertInto("confirm_links")
-      .values({ token_hash: linkHash, signature_id: existing.id, submission, expires_at: expiresAt })
+      .values({ token_hash: linkHash, signature_id: existing.id, letter_id: letter.id, submission, expires_at: expiresAt })
       .execute();
     await enqueueEmail(trx, keys.encryption, "signature-confirm", to, links);
     return "sent";
@@ -151,18 +155,19 @@ export interface LinkLetter {
 export type ConfirmLink =
   /** Pending, unexpired, letter open: the page offers the form, prefilled with this link's submission. */
   | { state: "usable"; letter: LinkLetter; submission: Submission | null }
-  /** Pending and unexpired, but the letter has closed: the page says so, and offers no button. */
-  | { state: "closed"; letter: LinkLetter }
-  /** Done its job, expired, or superseded by the owner's own choice: nothing about it is shown. */
-  | { state: "spent"; letter: LinkLetter; signatureId: string };
+  /**
+   * Done its job, expired, superseded by the owner's own choice, its signature purged, or its letter
+   * closed: nothing about it is shown (beyond the letter having closed, which is public).
+   */
+  | { state: "spent"; letter: LinkLetter; signatureId: string | null; closed: boolean };
 
 export async function findConfirmLink(db: DB, keys: Keys, token: string): Promise<ConfirmLink | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const tokenHash = sha256(token);
   const row = await db
     .selectFrom("confirm_links as c")
-    .innerJoin("signatures as s", "s.id", "c.signature_id")
-    .innerJoin("letters as l", "l.id", "s.letter_id")
+    .leftJoin("signatures as s", "s.id", "c.signature_id")
+    .innerJoin("letters as l", "l.id", "c.letter_id")
     .select([
       "c.used", "c.expires_at", "c.submission", "s.id as signature_id", "s.status",
       "l.id as letter_id", "l.slug", "l.title", "l.status as letter_status", "l.closes_at", "l.reveal_threshold", "l.ask_job_title",
@@ -178,9 +183,10 @@ export async function findConfirmLink(db: DB, keys: Keys, token: string): Promis
     revealThreshold: row.reveal_threshold,
     askJobTitle: row.ask_job_title,
   };
-  const live = !row.used && row.status === "pending" && row.expires_at.getTime() > Date.now();
-  if (!live) return { state: "spent", letter, signatureId: row.signature_id };
-  if (letter.status !== "open") return { state: "closed", letter };
+  const live = row.signature_id !== null && !row.used && row.status === "pending" && row.expires_at.getTime() > Date.now();
+  if (!live) return { state: "spent", letter, signatureId: row.signature_id, closed: letter.status !== "open" };
+  // Every link of a closed letter reads the same, used or not: which ones were pending is nobody's business.
+  if (letter.status !== "open") return { state: "spent", letter, signatureId: row.signature_id, closed: true };
   return { state: "usable", letter, submission: openSubmission(keys, tokenHash, row.submission) };
 }
 
@@ -215,34 +221,11 @@ async function spendLinks(db: DB, signatureId: string): Promise<void> {
   await db.updateTable("confirm_links").set({ used: true, submission: null }).where("signature_id", "=", signatureId).execute();
 }
 
-export interface WithdrawTarget {
-  signatureId: string;
-  /** Pending or confirmed: the page offers the button without saying which. */
-  live: boolean;
-  letter: { id: string; slug: string; title: string };
-}
-
 const withdrawMatch = (tokenHash: string) => (eb: ExpressionBuilder<Database, "signatures">) =>
   eb.or([eb("withdraw_token_hash", "=", tokenHash), eb("legacy_withdraw_token_hash", "=", tokenHash)]);
 
-export async function findWithdrawTarget(db: DB, token: string): Promise<WithdrawTarget | null> {
-  if (!TOKEN_PATTERN.test(token)) return null;
-  const row = await db
-    .selectFrom("signatures")
-    .innerJoin("letters as l", "l.id", "signatures.letter_id")
-    .select(["signatures.id", "signatures.status", "l.id as letter_id", "l.slug", "l.title"])
-    .where(withdrawMatch(sha256(token)))
-    .executeTakeFirst();
-  if (!row) return null;
-  return {
-    signatureId: row.id,
-    live: row.status === "pending" || row.status === "confirmed",
-    letter: { id: row.letter_id, slug: row.slug, title: row.title },
-  };
-}
-
 /** The signature stops counting; its name, choice and every confirmation link go with it. */
-export async function withdrawSignature(db: DB, token: string): Promise<{ signatureId: string; letterId: string } | null> {
+export async function withdrawSignature(db: DB, token: string): Promise<{ signatureId: string; letter: { id: string; slug: string } } | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   return db.transaction().execute(async (trx) => {
     const row = await trx
@@ -254,7 +237,8 @@ export async function withdrawSignature(db: DB, token: string): Promise<{ signat
       .executeTakeFirst();
     if (!row) return null;
     await spendLinks(trx, row.id);
-    return { signatureId: row.id, letterId: row.letter_id };
+    const letter = await trx.selectFrom("letters").select(["id", "slug"]).where("id", "=", row.letter_id).executeTakeFirstOrThrow();
+    return { signatureId: row.id, letter };
   });
 }
 
@@ -266,11 +250,19 @@ export async function purgeUnconfirmedSignatures(db: DB, now = new Date()): Prom
   const weekAgo = new Date(now.getTime() - PURGE_UNCONFIRMED_DAYS * 86_400_000);
   const result = await db
     .deleteFrom("signatures")
-    .where("status", "=", "pending")
-    .where("created_at", "<", weekAgo)
-    // A recent re-submission carries a live link: let it run out first.
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("confirm_links").select("token_hash").whereRef("confirm_links.signature_id", "=", "signatures.id").where("expires_at", ">", now))),
+    .where("id", "in", (eb) =>
+      eb
+        .selectFrom("signatures")
+        .select("id")
+        .where("status", "=", "pending")
+        .where("created_at", "<", weekAgo)
+        // A recent re-submission carries a live link: let it run out first.
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom("confirm_links").select("token_hash").whereRef("confirm_links.signature_id", "=", "signatures.id").where("expires_at", ">", now))),
+        )
+        // A row a submission holds right now is left for the next run.
+        .forUpdate()
+        .skipLocked(),
     )
     .executeTakeFirst();
   await db

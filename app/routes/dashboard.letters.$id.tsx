@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { AbusePanel } from "../components/abuse-panel";
+import { AbusePanel, AuditLog } from "../components/abuse-panel";
 import { LetterForm } from "../components/letter-form";
 import { OrganizerPanels } from "../components/organizer-panels";
 import { NO_STORE, readForm, routeHeaders } from "../http.server";
@@ -95,6 +95,7 @@ export default function EditLetter() {
       )}
       <OrganizerPanels data={data} result={result} />
       {letter.status !== "draft" ? <AbusePanel data={data.abuse} me={data.me} result={result} /> : null}
+      <AuditLog audit={data.abuse.audit} me={data.me} />
     </section>
   );
 }

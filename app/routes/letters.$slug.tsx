@@ -14,7 +14,7 @@ import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests
 import { loadLetterPage, pageParam, requireSignerPage } from "../letter-page.server";
 import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
 import { submitSignature } from "../models/signature.server";
-import { addressKey } from "../rate-limit.server";
+import { signAddressKeys } from "../rate-limit.server";
 import { fieldErrors, formFields, SIGN_FIELDS, signatureSchema } from "../validation";
 
 
@@ -49,7 +49,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     return badRequest({ errors: fieldErrors(parsed.error), values });
   }
   const ipHash = context.ipHash;
-  const verdict = await context.limits.sign(ipHash, addressKey(context.keys.rateLimit, letter.id, parsed.data.email), letter.id);
+  const verdict = await context.limits.sign(ipHash, signAddressKeys(context.keys.rateLimit, letter.id, parsed.data.email), letter.id);
   // A limit on the submitter answers 429. A limit on the address is the owner's protection, not the
   // submitter's business: it answers like everything else, and simply sends nothing.
   if (!verdict.ok && verdict.scope !== "address") throw tooManyRequests(verdict.retryAfterSeconds);

@@ -19,8 +19,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { letter } = link;
   if (link.state === "spent") {
     const mine = await resultFor(request, context, "verify", token);
-    const result = mine ? await confirmedResult(context.db, link.signatureId) : null;
-    if (!mine || !result) return spentLink(letter.slug);
+    const result = mine && link.signatureId ? await confirmedResult(context.db, link.signatureId) : null;
+    if (!mine || !result) {
+      // Every link of a closed letter reads the same, whatever it did: the closing itself is public.
+      if (link.closed) return json({ state: "closed" as const, slug: letter.slug }, { status: 410, headers: noStoreHeaders() });
+      return spentLink(letter.slug);
+    }
     const counts = await cachedCounts(context.db, context.cache, letter.id);
     // The count is shared and up to a second old; the signer should still find their own signature
     // in it. A count that began loading before this confirmation cannot include it: add it.
@@ -36,9 +40,6 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       },
       { headers: noStoreHeaders() },
     );
-  }
-  if (link.state === "closed") {
-    return json({ state: "closed" as const, title: letter.title, slug: letter.slug }, { headers: noStoreHeaders() });
   }
   return json(
     {
@@ -68,8 +69,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   // Nothing changed: say why, or let the GET show what it may (a second POST is harmless).
   const link = await findConfirmLink(context.db, context.keys, token);
   if (!link) throw unknownLink();
-  if (link.state === "closed") {
-    throw new Response("This letter closed before your signature was confirmed, so it can no longer be added.", {
+  if (link.state === "spent" && link.closed) {
+    throw new Response("This letter has closed and no longer takes signatures.", {
       status: 409,
       headers: noStoreHeaders(),
     });
@@ -115,8 +116,8 @@ export default function Verify() {
       <section className="narrow" aria-labelledby="closed-heading">
         <h1 id="closed-heading">This letter has closed</h1>
         <p>
-          <strong>{data.title}</strong> no longer takes signatures, so this one cannot be added. Nothing about you was
-          published.
+          The letter this link belongs to no longer takes signatures, so nothing can be confirmed here. For your privacy
+          the page is the same for every link of a closed letter.
         </p>
         <p>
           <Link to={`/letters/${data.slug}`}>Read the letter and its final count</Link>

@@ -9,17 +9,20 @@ import { sql, type Kysely } from "kysely";
 //  - The per-address mail cap is a 24-hour window, not a lifetime count.
 //  - Signature times are whole hours; sent outbox rows are deleted, so no send time is kept.
 const up_statements = [
+  // A link outlives a purged signature (signature_id set null) until a week past its expiry, like
+  // every other link: how long a link says anything depends on its age only, never on what happened.
   sql`CREATE TABLE confirm_links (
     token_hash text PRIMARY KEY,
-    signature_id bigint NOT NULL REFERENCES signatures (id) ON DELETE CASCADE,
+    signature_id bigint REFERENCES signatures (id) ON DELETE SET NULL,
+    letter_id bigint NOT NULL REFERENCES letters (id) ON DELETE CASCADE,
     submission bytea,
     expires_at timestamptz NOT NULL,
     used boolean NOT NULL DEFAULT false
   )`,
   sql`CREATE INDEX confirm_links_signature ON confirm_links (signature_id)`,
   sql`CREATE INDEX confirm_links_expiry ON confirm_links (expires_at)`,
-  sql`INSERT INTO confirm_links (token_hash, signature_id, expires_at, used)
-      SELECT confirm_token_hash, id, confirm_expires_at, status <> 'pending' FROM signatures`,
+  sql`INSERT INTO confirm_links (token_hash, signature_id, letter_id, expires_at, used)
+      SELECT confirm_token_hash, id, letter_id, confirm_expires_at, status <> 'pending' FROM signatures`,
   sql`ALTER TABLE signatures DROP COLUMN confirm_token_hash`,
   sql`ALTER TABLE signatures DROP COLUMN confirm_expires_at`,
   // A pending signature keeps no name in the clear: the submission waits sealed in its link.

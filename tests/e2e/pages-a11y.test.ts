@@ -38,8 +38,8 @@ describe.skipIf(browserSkipReason)(`every page in Chromium${browserSkipReason ? 
     await app.smtp.waitFor(() => app.smtp.to("axe.signer@example.com").length === 1);
     const mail = app.smtp.to("axe.signer@example.com")[0]!;
     await visit(linkPath(mail.links, "/withdraw/"));
-    await page.getByRole("button", { name: "Withdraw my signature" }).click();
-    await page.getByRole("heading", { name: "Your signature is withdrawn" }).waitFor();
+    await page.getByRole("button", { name: "Withdraw the signature" }).click();
+    await page.getByRole("heading", { name: "Done" }).waitFor();
     await expectNoAxeViolations(page);
 
     await page.goto(`${app.url}/login`);

@@ -61,8 +61,8 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
     await page.getByText("Browser Signer").waitFor();
 
     await page.goto(app.url + linkPath(mail.links, "/withdraw/"));
-    await page.getByRole("button", { name: "Withdraw my signature" }).click();
-    await page.getByRole("heading", { name: "Your signature is withdrawn" }).waitFor();
+    await page.getByRole("button", { name: "Withdraw the signature" }).click();
+    await page.getByRole("heading", { name: "Done" }).waitFor();
     app.services.cache.invalidate("");
     await page.goto(`${app.url}/letters/${slug}?after=withdraw`);
     expect(await count(page)).toBe(before);

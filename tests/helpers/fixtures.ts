@@ -89,7 +89,7 @@ export async function insertSignatures(db: DB, letterId: string, seeds: Signatur
   }
   const links = seeds.flatMap((s, i) =>
     s.confirmToken
-      ? [{ token_hash: sha256(s.confirmToken), signature_id: ids[i]!, expires_at: new Date(Date.now() + 72 * 3_600_000), used: (s.status ?? "confirmed") !== "pending" }]
+      ? [{ token_hash: sha256(s.confirmToken), signature_id: ids[i]!, letter_id: letterId, expires_at: new Date(Date.now() + 72 * 3_600_000), used: (s.status ?? "confirmed") !== "pending" }]
       : [],
   );
   if (links.length > 0) await db.insertInto("confirm_links").values(links).execute();

@@ -38,12 +38,16 @@ beforeAll(async () => {
     ...Array.from({ length: 35 }, () => ({ domain: "bots.example.org", status: "pending" as const, createdAt: thisHour() })),
     // Three people from a small office, long ago.
     ...Array.from({ length: 3 }, (_, i) => ({ domain: "tiny.example.com", createdAt: hoursAgo(30), name: `Tiny ${i}` })),
+    // A team where some have confirmed and some not yet.
+    ...Array.from({ length: 6 }, (_, i) => ({ domain: "mixed.example.net", createdAt: hoursAgo(50), name: `Mixed ${i}` })),
+    ...Array.from({ length: 6 }, () => ({ domain: "mixed.example.net", status: "pending" as const, createdAt: hoursAgo(50) })),
   ]);
 });
 afterAll(() => app?.close());
 
 const form = (fields: Record<string, string | string[]>, who = cookie) => app.post(path, fields, as(who));
 const previewLine = (html: string) => /<p role="status">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? "";
+const previewIdOf = (html: string) => /name="previewId" value="(\d+)"/.exec(html)?.[1] ?? "";
 
 describe(`abuse signals and invalidation (${dbLabel})`, () => {
   it("shows organizers a burst from one network and from one domain, in counts only", async () => {
@@ -55,35 +59,46 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
   });
 
   it("previews the count first, then invalidates exactly that set; both are in the audit log every co-organizer reads", async () => {
-    expect(await verifiedCount(app, letter.slug)).toBe(58);
+    expect(await verifiedCount(app, letter.slug)).toBe(64);
+    // Warm the public figures, as a busy letter's would be (this app's cache never expires by itself).
+    expect((await (await app.get(`/api/letters/${letter.slug}`)).json()).signatures.verified).toBe(64);
     const preview = await form({ intent: "invalidate-preview", invDomain: "example.org" });
     expect(preview.status).toBe(200);
     const html = await preview.text();
     expect(html).toMatch(/data-testid="invalidate-preview">60</);
     expect(textOf(html)).toContain("Invalidate 60 signatures");
+    const previewId = previewIdOf(html);
+    expect(previewId).toMatch(/^\d+$/);
     // Nothing changed yet.
-    expect(await verifiedCount(app, letter.slug)).toBe(58);
+    expect(await verifiedCount(app, letter.slug)).toBe(64);
 
-    const stale = await form({ intent: "invalidate", invDomain: "example.org", previewed: "59" });
+    // A preview carries out only its own criteria.
+    const other = await form({ intent: "invalidate", invDomain: "example.com", previewId });
+    expect(other.status).toBe(400);
+    expect(textOf(await other.text())).toContain("Preview the count first");
+    // And only while the set is the one previewed.
+    await insertSignatures(app.services.db, letter.id, [{ domain: "late.example.org", status: "pending", createdAt: thisHour() }]);
+    const stale = await form({ intent: "invalidate", invDomain: "example.org", previewId });
     expect(stale.status).toBe(400);
     expect(await stale.text()).toContain("The matching set changed since the preview");
-    expect(await verifiedCount(app, letter.slug)).toBe(58);
+    expect(await verifiedCount(app, letter.slug)).toBe(64);
 
-    const done = await form({ intent: "invalidate", invDomain: "example.org", previewed: "60" });
+    const fresh = previewIdOf(await (await form({ intent: "invalidate-preview", invDomain: "example.org" })).text());
+    const done = await form({ intent: "invalidate", invDomain: "example.org", previewId: fresh });
     expect(done.status).toBe(200);
-    expect(textOf(await done.text())).toContain("60 signatures invalidated");
+    expect(textOf(await done.text())).toContain("61 signatures invalidated");
     // Public figures follow at once: the invalidation dropped the cached ones.
-    expect((await (await app.get(`/api/letters/${letter.slug}`)).json()).signatures.verified).toBe(33);
-    expect(await verifiedCount(app, letter.slug)).toBe(33);
+    expect((await (await app.get(`/api/letters/${letter.slug}`)).json()).signatures.verified).toBe(39);
+    expect(await verifiedCount(app, letter.slug)).toBe(39);
     expect(await (await app.get(`/letters/${letter.slug}`)).text()).not.toContain("Bot 1");
     const names = await app.services.db.selectFrom("signatures").select("name").where("status", "=", "invalidated").execute();
     expect(names.every((r) => r.name === null)).toBe(true);
 
     const audit = await app.services.db.selectFrom("audit_log").selectAll().where("letter_id", "=", letter.id).orderBy("id").execute();
-    expect(audit.map((a) => a.action)).toEqual(["preview-invalidation", "invalidate-signatures"]);
-    expect(audit[1]).toMatchObject({ detail: { domain: "example.org", count: 60 } });
+    expect(audit.map((a) => a.action)).toEqual(["preview-invalidation", "preview-invalidation", "invalidate-signatures"]);
+    expect(audit[2]).toMatchObject({ detail: { domain: "example.org", count: 61 } });
     const seenByColleague = textOf(await (await app.get(path, as(coCookie))).text());
-    expect(seenByColleague).toContain("A co-organizer invalidated signatures (domain example.org): 60 signatures");
+    expect(seenByColleague).toContain("A co-organizer invalidated signatures (domain example.org): 61 signatures");
     expect(seenByColleague).toContain("A co-organizer previewed an invalidation (domain example.org): 60 signatures");
   });
 
@@ -96,8 +111,10 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
     // The form shows the window it counted.
     expect(html).toContain(`value="${local(hoursAgo(4))}"`);
     expect(html).toContain(`value="${local(hoursAgo(3))}"`);
-    expect((await form({ intent: "invalidate", invFrom: local(from), invTo: local(to), previewed: "15" }, coCookie)).status).toBe(200);
-    expect(await verifiedCount(app, letter.slug)).toBe(18);
+    // A co-organizer cannot carry out someone else's preview.
+    expect((await form({ intent: "invalidate", invFrom: local(from), invTo: local(to), previewId: previewIdOf(html) }, coCookie)).status).toBe(400);
+    expect((await form({ intent: "invalidate", invFrom: local(from), invTo: local(to), previewId: previewIdOf(html) })).status).toBe(200);
+    expect(await verifiedCount(app, letter.slug)).toBe(24);
   });
 
   it("answers 0 to 4 matches identically, and invalidates none of them", async () => {
@@ -105,20 +122,25 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
     const three = await form({ intent: "invalidate-preview", invDomain: "tiny.example.com" });
     expect(none.status).toBe(200);
     expect(three.status).toBe(200);
-    const [a, b] = [previewLine(await none.text()), previewLine(await three.text())];
+    const threeHtml = await three.text();
+    const [a, b] = [previewLine(await none.text()), previewLine(threeHtml)];
     expect(textOf(a)).toContain("Fewer than 5 signatures match");
     expect(b).toBe(a);
-    const refused = await form({ intent: "invalidate", invDomain: "tiny.example.com", previewed: "3" });
-    expect(refused.status).toBe(400);
-    expect(textOf(await refused.text())).toContain("Fewer than 5 signatures match");
-    expect(await verifiedCount(app, letter.slug)).toBe(18);
+    // No preview id to carry out, and a forged one (the count is in the audit entry, not the form) does nothing.
+    expect(previewIdOf(threeHtml)).toBe("");
+    const forged = await form({ intent: "invalidate", invDomain: "tiny.example.com", previewed: "3", previewId: "1" });
+    expect(forged.status).toBe(400);
+    expect(textOf(await forged.text())).toContain("Preview the count first");
+    expect(await verifiedCount(app, letter.slug)).toBe(24);
   });
 
   it("takes pending and confirmed together: a status filter cannot be used to tell who confirmed", async () => {
-    const confirmedOnly = previewLine(await (await form({ intent: "invalidate-preview", invDomain: "example.com", statuses: "confirmed" })).text());
-    const pendingOnly = previewLine(await (await form({ intent: "invalidate-preview", invDomain: "example.com", statuses: "pending" })).text());
-    expect(pendingOnly).toBe(confirmedOnly);
-    expect(confirmedOnly).toMatch(/>18</);
+    const count = async (statuses?: string) =>
+      textOf(previewLine(await (await form({ intent: "invalidate-preview", invDomain: "mixed.example.net", ...(statuses ? { statuses } : {}) })).text()));
+    const all = await count();
+    expect(all).toContain("12 signatures match"); // six confirmed and six pending
+    expect(await count("confirmed")).toBe(all);
+    expect(await count("pending")).toBe(all);
   });
 
   it.each([
@@ -132,10 +154,15 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
     expect(textOf(await response.text())).toContain(message);
   });
 
-  it("needs a preview before invalidating", async () => {
-    const response = await form({ intent: "invalidate", invDomain: "example.com" });
-    expect(response.status).toBe(400);
-    expect(textOf(await response.text())).toContain("Fewer than 5 signatures match");
+  it("needs a preview before invalidating, and writes nothing (not even to the log) without one", async () => {
+    const before = (await app.services.db.selectFrom("audit_log").select("id").execute()).length;
+    for (const previewed of ["12", "7", ""]) {
+      const response = await form({ intent: "invalidate", invDomain: "mixed.example.net", previewed });
+      expect(response.status).toBe(400);
+      expect(textOf(await response.text())).toContain("Preview the count first");
+    }
+    expect((await app.services.db.selectFrom("audit_log").select("id").execute()).length).toBe(before);
+    expect(await verifiedCount(app, letter.slug)).toBe(24);
   });
 
   it(`limits previews to ${PREVIEWS_PER_DAY} per letter per day, all audited`, async () => {
@@ -153,6 +180,7 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
 
 describe(`organizer powers over one signature (${dbLabel})`, () => {
   it("hides one named entry: it still counts, anonymously, its name erased, the action audited", async () => {
+    app.services.cache.invalidate("");
     const before = await verifiedCount(app, letter.slug);
     const dashboard = await (await app.get(path, as(cookie))).text();
     const match = /name="signatureId" value="(\d+)"/.exec(dashboard)!;
@@ -171,10 +199,14 @@ describe(`organizer powers over one signature (${dbLabel})`, () => {
     expect(JSON.stringify(audit[0]!.detail)).not.toContain(row.name!);
     expect(textOf(await (await app.get(path, as(coCookie))).text())).toContain("A co-organizer hid one named entry");
 
-    // Nothing else: not twice, not another letter's signature, not an anonymous one.
-    for (const signatureId of [id, "999999", "abc"]) {
-      expect((await form({ intent: "hide-name", signatureId })).status).toBe(400);
+    // Nothing else: not twice, not another letter's signature, not an anonymous one, nothing out of range.
+    const elsewhere = await createOpenLetter(app.services.db, { title: "Another letter" });
+    const [foreign] = await insertSignatures(app.services.db, elsewhere.id, [{ name: "Foreign Name" }]);
+    const [anonymous] = await insertSignatures(app.services.db, letter.id, [{ visibility: "anonymous" }]);
+    for (const signatureId of [id, foreign!, anonymous!, "999999", "abc", "9999999999999999999"]) {
+      expect((await form({ intent: "hide-name", signatureId })).status, signatureId).toBe(400);
     }
+    expect((await app.services.db.selectFrom("signatures").select("name").where("id", "=", foreign!).executeTakeFirstOrThrow()).name).toBe("Foreign Name");
   });
 
   it("lets the reveal threshold only go up after publishing, and says it on the sign form and the confirmation page", async () => {
@@ -189,8 +221,17 @@ describe(`organizer powers over one signature (${dbLabel})`, () => {
     expect((await settings("12")).status).toBe(200);
     const stored = await app.services.db.selectFrom("letters").select("reveal_threshold").where("id", "=", letter.id).executeTakeFirstOrThrow();
     expect(stored.reveal_threshold).toBe(12);
-    // The organizer sees no more names than the public: with the threshold out of reach, none.
+    // The organizer sees no more names than the public: with the threshold out of reach, none,
+    // and hiding answers the same for a named and an anonymous id (it would otherwise tell them apart).
+    const named = await app.services.db.selectFrom("signatures").select("id").where("letter_id", "=", letter.id).where("visibility", "=", "public").where("status", "=", "confirmed").executeTakeFirstOrThrow();
     expect((await settings("1000")).status).toBe(200);
     expect(await (await app.get(path, as(cookie))).text()).not.toMatch(/name="signatureId"/);
+    const [anonymous] = await insertSignatures(app.services.db, letter.id, [{ visibility: "anonymous" }]);
+    const answers = await Promise.all([named.id, anonymous!].map(async (signatureId) => {
+      const r = await form({ intent: "hide-name", signatureId });
+      return [r.status, previewLine(await r.text())];
+    }));
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]![0]).toBe(400);
   });
 });

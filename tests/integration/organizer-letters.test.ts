@@ -253,5 +253,12 @@ describe(`co-organizers (${dbLabel})`, () => {
     const last = await app.post(path, { intent: "remove-organizer", organizerId: bobId! }, as(bob));
     expect(last.status).toBe(400);
     expect(await last.text()).toContain("at least one organizer");
+    // Every change to the team is in the audit log the team reads, without the invitees' addresses.
+    const audit = await app.services.db.selectFrom("audit_log").select(["action", "organizer_id", "detail"]).where("letter_id", "=", id).orderBy("id").execute();
+    expect(audit.map((a) => [a.action, a.organizer_id])).toEqual([
+      ["invite-organizer", aliceId], ["invite-organizer", aliceId], ["remove-organizer", bobId], ["remove-organizer", bobId],
+    ]);
+    expect(JSON.stringify(audit)).not.toMatch(/organizers\.test/);
+    expect(textOf(await (await app.get(path, as(bob))).text())).toContain("You removed an organizer from this letter");
   });
 });

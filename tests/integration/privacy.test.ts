@@ -84,6 +84,12 @@ describe(`no signer in the clear at rest (${dbLabel})`, () => {
     for (const secret of [...SECRETS, "Rosa Withdrawn", "organizer.private", ...tokens]) {
       expect(dump.toLowerCase()).not.toContain(secret.toLowerCase());
     }
+    // The limiter's rows (exact to the millisecond) are keyed apart from the IP hash kept on signatures.
+    const ipHashes = (await app.services.db.selectFrom("signatures").select("ip_hash").where("ip_hash", "is not", null).execute()).map((r) => r.ip_hash!);
+    expect(ipHashes.length).toBeGreaterThan(0);
+    const limiterKeys = (await sql<{ key: string }>`SELECT key FROM rate_limits`.execute(app.services.db)).rows.map((r) => r.key);
+    if (onPostgres) expect(limiterKeys.length).toBeGreaterThan(0);
+    for (const key of limiterKeys) for (const ipHash of ipHashes) expect(key).not.toContain(ipHash);
     // Bytea columns are hex in JSON: look inside them too.
     const hexDecoded = dump.replace(/\\\\x([0-9a-f]+)/g, (_m, hex: string) => Buffer.from(hex, "hex").toString("latin1"));
     for (const secret of SECRETS) expect(hexDecoded.toLowerCase()).not.toContain(secret.toLowerCase());
