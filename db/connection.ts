@@ -23,6 +23,8 @@ export interface ConnectionOptions {
   databaseUrl?: string;
   /** Folder of the embedded database; "memory://" keeps it in memory (tests). */
   pgliteDir?: string;
+  /** Tests: start from this data directory (a tar from PGlite's dumpDataDir) instead of an empty one. */
+  pgliteLoad?: Blob;
   poolSize?: number;
 }
 
@@ -31,6 +33,8 @@ export interface Connection {
   kind: "postgres" | "pglite";
   /** The pg pool, for libraries that need a raw client (rate limiting); null on PGlite. */
   pool: pg.Pool | null;
+  /** The embedded database itself (tests dump it as a template); null on PostgreSQL. */
+  pglite: PGlite | null;
 }
 
 export function connect(options: ConnectionOptions): Connection {
@@ -45,7 +49,7 @@ export function connect(options: ConnectionOptions): Connection {
     // An idle client losing its server (a PostgreSQL restart) must not crash the process.
     pool.on("error", () => {});
     pool.on("connect", (client) => preparedStatements(client));
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: "postgres", pool };
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: "postgres", pool, pglite: null };
   }
   const dir = options.pgliteDir ?? "./data/pglite";
   if (!dir.startsWith("memory://")) {
@@ -53,8 +57,8 @@ export function connect(options: ConnectionOptions): Connection {
     mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
   }
   // Same shape as pg: int8 as a string (PGlite would give a number, or a BigInt past 2^53).
-  const pglite = new PGlite(dir, { parsers: { [INT8_OID]: (value: string) => value } });
-  return { db: new Kysely<Database>({ dialect: new SerializedPGliteDialect(pglite) }), kind: "pglite", pool: null };
+  const pglite = new PGlite(dir, { parsers: { [INT8_OID]: (value: string) => value }, ...(options.pgliteLoad ? { loadDataDir: options.pgliteLoad } : {}) });
+  return { db: new Kysely<Database>({ dialect: new SerializedPGliteDialect(pglite) }), kind: "pglite", pool: null, pglite };
 }
 
 /**

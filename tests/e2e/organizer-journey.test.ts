@@ -1,12 +1,13 @@
 import type { BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { linkPath, startTestApp, type TestApp } from "../helpers/app";
 import { browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
 
 describe.skipIf(browserSkipReason)(`organizer journey in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
   let app: TestApp;
   let browser: BrowserContext;
-  beforeAll(async () => {
+  setupAll(async () => {
     app = await startTestApp({ realAppUrl: true });
     browser = await launchBrowser();
   });

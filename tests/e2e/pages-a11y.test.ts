@@ -1,5 +1,6 @@
 import type { BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { linkPath, startTestApp, type TestApp } from "../helpers/app";
 import { browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
 import { createOpenLetter, insertSignatures } from "../helpers/fixtures";
@@ -9,7 +10,7 @@ describe.skipIf(browserSkipReason)(`every page in Chromium${browserSkipReason ? 
   let browser: BrowserContext;
   let letter: { id: string; slug: string };
 
-  beforeAll(async () => {
+  setupAll(async () => {
     app = await startTestApp({ realAppUrl: true });
     letter = await createOpenLetter(app.services.db, { title: "Live letter", goal: 50 });
     browser = await launchBrowser();

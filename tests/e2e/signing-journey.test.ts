@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { linkPath, startTestApp, type TestApp } from "../helpers/app";
 import { artifactPath, browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
 import { createOpenLetter, insertSignatures } from "../helpers/fixtures";
@@ -10,7 +11,7 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
   let noJs: BrowserContext;
   let slug: string;
 
-  beforeAll(async () => {
+  setupAll(async () => {
     app = await startTestApp({ realAppUrl: true });
     const letter = await createOpenLetter(app.services.db, { title: "Stop the surveillance contract", goal: 100 });
     slug = letter.slug;

@@ -1,5 +1,6 @@
 import type { BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { seedDemo } from "../../db/seed";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
@@ -7,7 +8,7 @@ import { browserSkipReason, expectNoAxeViolations, launchBrowser } from "../help
 describe.skipIf(browserSkipReason)(`browser smoke${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
   let app: TestApp;
   let browser: BrowserContext;
-  beforeAll(async () => {
+  setupAll(async () => {
     app = await startTestApp();
     await seedDemo(app.services.db);
     browser = await launchBrowser();

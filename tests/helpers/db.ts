@@ -1,7 +1,25 @@
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { inject } from "vitest";
 import pg from "pg";
 import { connect, type Connection } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
+
+let pgliteTemplate: Blob | null | undefined;
+
+/** The migrated templates tests/global-setup.ts made for this run (none when a file runs without it). */
+function templates(): { pglite: Blob | null; pg: string | null } {
+  let provided: { pgliteTemplate: string | null; pgTemplate: string | null } = { pgliteTemplate: null, pgTemplate: null };
+  try {
+    provided = { pgliteTemplate: inject("pgliteTemplate"), pgTemplate: inject("pgTemplate") };
+  } catch {
+    // Outside a vitest worker (a script): migrate each database.
+  }
+  if (pgliteTemplate === undefined) {
+    pgliteTemplate = provided.pgliteTemplate && existsSync(provided.pgliteTemplate) ? new Blob([readFileSync(provided.pgliteTemplate)]) : null;
+  }
+  return { pglite: pgliteTemplate, pg: provided.pgTemplate ?? null };
+}
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 export const dbLabel = onPostgres ? "postgres" : "pglite";
@@ -21,9 +39,11 @@ export interface TestDatabase {
  */
 export async function createTestDatabase({ migrate = true } = {}): Promise<TestDatabase> {
   const adminUrl = process.env.DATABASE_URL;
+  // Cloned from the run's migrated template (tests/global-setup.ts) where there is one.
+  const template = migrate ? templates() : { pglite: null, pg: null };
   if (!adminUrl) {
-    const connection = connect({ pgliteDir: "memory://" });
-    if (migrate) await migrateToLatest(connection.db);
+    const connection = connect({ pgliteDir: "memory://", pgliteLoad: template.pglite ?? undefined });
+    if (migrate && !template.pglite) await migrateToLatest(connection.db);
     return {
       connection,
       url: null,
@@ -36,12 +56,12 @@ export async function createTestDatabase({ migrate = true } = {}): Promise<TestD
   const name = `undersigned_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template.pg ? `CREATE DATABASE ${name} TEMPLATE ${template.pg}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const connection = connect({ databaseUrl: url.href, poolSize: 20 });
-  if (migrate) await migrateToLatest(connection.db);
+  if (migrate && !template.pg) await migrateToLatest(connection.db);
   const extra: Connection[] = [];
   return {
     connection,

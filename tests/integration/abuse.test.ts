@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { PREVIEWS_PER_DAY } from "../../app/models/abuse.server";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { as, loginAs } from "../helpers/auth";
@@ -18,7 +19,7 @@ const thisHour = () => new Date(Math.floor(Date.now() / HOUR) * HOUR);
 const hoursAgo = (h: number) => new Date(thisHour().getTime() - h * HOUR);
 const local = (d: Date) => d.toISOString().slice(0, 16);
 
-beforeAll(async () => {
+setupAll(async () => {
   // Cached public figures never expire by themselves here: every refresh seen is the action's own.
   app = await startTestApp({ frozenCache: true });
   cookie = await loginAs(app, "guardian@organizers.test");

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { migrateToLatest } from "../../db/migrate";
 import { migrations } from "../../db/migrations/index";
 import { seedDemo } from "../../db/seed";
@@ -7,7 +8,7 @@ import { startTestApp, type TestApp } from "../helpers/app";
 import { createTestDatabase, dbLabel } from "../helpers/db";
 
 let app: TestApp;
-beforeAll(async () => {
+setupAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.close());
@@ -50,6 +51,7 @@ describe(`foundation (${dbLabel})`, () => {
 
   it("answers /healthz with 503 when the database does not", async () => {
     const other = await startTestApp();
+    expect((await other.get("/healthz")).status).toBe(200); // (a driver never used would start again on the next query)
     await other.database.connection.db.destroy();
     const response = await other.get("/healthz");
     expect(response.status).toBe(503);

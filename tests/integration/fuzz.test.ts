@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { seedDemo } from "../../db/seed";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { as, loginAs } from "../helpers/auth";
@@ -17,7 +18,7 @@ let draftPath: string;
 let publishedPath: string;
 const CONFIRM_TOKEN = "C".repeat(43);
 const WITHDRAW_TOKEN = "W".repeat(43);
-beforeAll(async () => {
+setupAll(async () => {
   app = await startTestApp({ env: { RATE_LIMITS: "off" } });
   await seedDemo(app.services.db);
   cookie = await loginAs(app, "fuzz@organizers.test");

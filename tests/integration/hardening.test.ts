@@ -1,5 +1,6 @@
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { seedDemo } from "../../db/seed";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { as, loginAs } from "../helpers/auth";
@@ -8,7 +9,7 @@ import { signAndConfirm } from "../helpers/signing";
 
 let app: TestApp;
 let cookie: string;
-beforeAll(async () => {
+setupAll(async () => {
   app = await startTestApp();
   await seedDemo(app.services.db);
   cookie = await loginAs(app, "hardened@organizers.test");

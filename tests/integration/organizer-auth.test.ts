@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { as, loginAs, requestLoginLink } from "../helpers/auth";
 import { dbLabel } from "../helpers/db";
 
 let app: TestApp;
-beforeAll(async () => {
+setupAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.close());

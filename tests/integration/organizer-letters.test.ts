@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { as, loginAs } from "../helpers/auth";
 import { dbLabel } from "../helpers/db";
@@ -8,7 +9,7 @@ let app: TestApp;
 let alice: string;
 let mallory: string;
 
-beforeAll(async () => {
+setupAll(async () => {
   app = await startTestApp();
   alice = await loginAs(app, "alice@organizers.test");
   mallory = await loginAs(app, "mallory@organizers.test");

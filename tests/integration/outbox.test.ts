@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { createMailer } from "../../app/email.server";
 import { enqueueEmail, MAX_ATTEMPTS } from "../../app/models/outbox.server";
 import { deriveKeys } from "../../app/crypto.server";
@@ -13,7 +14,7 @@ let smtp: TestSmtpServer;
 const keys = deriveKeys(TEST_SECRETS.EMAIL_HASH_SECRET);
 const quiet = createLogger(() => {});
 
-beforeAll(async () => {
+setupAll(async () => {
   database = await createTestDatabase();
   smtp = await new TestSmtpServer().start();
 });

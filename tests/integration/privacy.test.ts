@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { runMaintenance } from "../../app/worker.server";
 import { connect } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
@@ -37,7 +38,7 @@ let database: TestDatabase;
 let dataDir: string | null = null;
 const tokens: string[] = [];
 
-beforeAll(async () => {
+setupAll(async () => {
   if (onPostgres) {
     database = await createTestDatabase();
   } else {

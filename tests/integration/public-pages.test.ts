@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { as, loginAs } from "../helpers/auth";
 import { dbLabel, onPostgres } from "../helpers/db";
@@ -8,7 +9,7 @@ import { createOpenLetter, insertSignatures } from "../helpers/fixtures";
 import { signAndConfirm, verifiedCount } from "../helpers/signing";
 
 let app: TestApp;
-beforeAll(async () => {
+setupAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.close());
@@ -46,7 +47,7 @@ describe(`home page (${dbLabel})`, () => {
 describe(`letter page and JSON (${dbLabel})`, () => {
   let slug: string;
   let id: string;
-  beforeAll(async () => {
+  setupAll(async () => {
     ({ slug, id } = await createOpenLetter(db(), { title: "Counted letter", organization: "Count Corp", addressee: "Dana Example, CEO", goal: 200 }));
     await insertSignatures(db(), id, [
       ...Array.from({ length: 55 }, (_, i) => ({ domain: "example.com", name: `Named Person ${String(i).padStart(2, "0")}`, jobTitle: "Engineer", confirmedAt: new Date(Date.now() - (60 - i) * 60_000) })),

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { createRateLimits, LETTER_SHARDS, letterShard, LIMITS, signAddressKeys } from "../../app/rate-limit.server";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { dbLabel, onPostgres } from "../helpers/db";
@@ -6,7 +7,7 @@ import { createOpenLetter } from "../helpers/fixtures";
 
 let app: TestApp;
 let slug: string;
-beforeAll(async () => {
+setupAll(async () => {
   // Behind one trusted proxy, so each test signs from a client address of its own and depends on no other.
   app = await startTestApp({ env: { RATE_LIMITS: "on", TRUST_PROXY: "1" } });
   ({ slug } = await createOpenLetter(app.services.db));

@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { connect } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
 import { seedDemo } from "../../db/seed";
@@ -15,7 +16,7 @@ let smtp: TestSmtpServer;
 let database: TestDatabase | null = null;
 let server: RunningProcess;
 
-beforeAll(async () => {
+setupAll(async () => {
   smtp = await new TestSmtpServer().start();
   const env: Record<string, string> = { SMTP_URL: smtp.url };
   if (onPostgres) {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { sha256 } from "../../app/crypto.server";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { dbLabel } from "../helpers/db";
@@ -9,7 +10,7 @@ let app: TestApp;
 let slug: string;
 let letterId: string;
 
-beforeAll(async () => {
+setupAll(async () => {
   app = await startTestApp();
   ({ slug, id: letterId } = await createOpenLetter(app.services.db, { title: "Stop Project Nightjar" }));
 });
@@ -361,7 +362,7 @@ describe(`what the public sees right after a change (${dbLabel}, cache clock sto
   // confirmation or withdrawal itself refreshed it, however slowly the test runs.
   let frozen: TestApp;
   let frozenSlug: string;
-  beforeAll(async () => {
+  setupAll(async () => {
     frozen = await startTestApp({ frozenCache: true });
     ({ slug: frozenSlug } = await createOpenLetter(frozen.services.db, { title: "Cached letter" }));
   });

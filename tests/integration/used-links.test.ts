@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { setupAll } from "../helpers/setup";
 import { sha256 } from "../../app/crypto.server";
 import { createMailer } from "../../app/email.server";
 import { loadConfig } from "../../app/env.server";
@@ -16,7 +17,7 @@ let slug: string;
 let confirmedPath: string | null = null;
 const TITLE = "Stop Project Kestrel";
 
-beforeAll(async () => {
+setupAll(async () => {
   app = await startTestApp();
   ({ slug } = await createOpenLetter(app.services.db, { title: TITLE, revealThreshold: 3 }));
   // Two named signers: fewer than the threshold, so the public sees no names yet.

@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { connect } from "../db/connection";
+import { migrateToLatest } from "../db/migrate";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A migrated PGlite data directory (tar), loaded by every test database instead of migrating anew. */
+    pgliteTemplate: string | null;
+    /** A migrated PostgreSQL database every test database is cloned from (CREATE DATABASE … TEMPLATE). */
+    pgTemplate: string | null;
+  }
+}
+
+/**
+ * Migrating a fresh database costs seconds, and many times that on a busy machine. It is done once
+ * per run here; each test file then clones the result.
+ */
+export default async function setup(project: TestProject) {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const connection = connect({ pgliteDir: "memory://" });
+    await migrateToLatest(connection.db);
+    const { pglite } = connection;
+    const dump = await pglite!.dumpDataDir("none");
+    await connection.db.destroy();
+    const file = path.join(tmpdir(), `undersigned-pglite-template-${process.pid}-${randomBytes(4).toString("hex")}.tar`);
+    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    project.provide("pgliteTemplate", file);
+    project.provide("pgTemplate", null);
+    return () => rmSync(file, { force: true });
+  }
+  const name = `undersigned_template_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const connection = connect({ databaseUrl: url.href, poolSize: 1 });
+  await migrateToLatest(connection.db);
+  await connection.db.destroy();
+  project.provide("pgliteTemplate", null);
+  project.provide("pgTemplate", name);
+  return async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  };
+}
