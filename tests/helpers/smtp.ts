@@ -23,6 +23,8 @@ export class TestSmtpServer {
   #server: SMTPServer | null = null;
   #waiters: (() => void)[] = [];
   #holdAfter = Infinity;
+  /** Recipients this relay refuses for good (550), as a real one refuses a mailbox that does not exist. */
+  readonly refuse = new Set<string>();
   #held: (() => void)[] = [];
   port = 0;
 
@@ -44,6 +46,13 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ["STARTTLS"],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (this.refuse.has(address.address.toLowerCase())) {
+          const error = Object.assign(new Error("5.1.1 No such mailbox"), { responseCode: 550 });
+          return callback(error);
+        }
+        callback();
+      },
       onData: (stream, _session, callback) => {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));

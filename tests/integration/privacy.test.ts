@@ -8,6 +8,7 @@ import { runMaintenance } from "../../app/worker.server";
 import { connect } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
 import { startTestApp, type TestApp } from "../helpers/app";
+import { loginAs } from "../helpers/auth";
 import { createTestDatabase, dbLabel, onPostgres, type TestDatabase } from "../helpers/db";
 import { createOpenLetter } from "../helpers/fixtures";
 import { signAndConfirm, signAndReadMail } from "../helpers/signing";
@@ -209,6 +210,12 @@ describe(`retention (${dbLabel})`, () => {
       await other.post(`/letters/${slug}`, { name: "Old", email: "old.ip@example.com", visibility: "public" });
       await other.post(`/letters/${slug}`, { name: "New", email: "new.ip@example.com", visibility: "public" });
       await other.post("/login", { email: "old.login@example.com" });
+      // Two organizer sessions: one expired, one live.
+      await loginAs(other, "expired.organizer@example.com");
+      await loginAs(other, "live.organizer@example.com");
+      const sessions = await other.services.db.selectFrom("sessions").select("id_hash").orderBy("created_at").execute();
+      expect(sessions).toHaveLength(2);
+      await other.services.db.updateTable("sessions").set({ expires_at: new Date(Date.now() - 1000) }).where("id_hash", "=", sessions[0]!.id_hash).execute();
       const db = other.services.db;
       expect((await db.selectFrom("signatures").select("ip_hash").execute()).every((r) => r.ip_hash)).toBe(true);
       const [oldId, newId] = (await db.selectFrom("signatures").select("id").orderBy("id").execute()).map((r) => r.id);
@@ -220,6 +227,7 @@ describe(`retention (${dbLabel})`, () => {
       expect(rows.find((r) => r.id === oldId)!.ip_hash).toBeNull();
       expect(rows.find((r) => r.id === newId)!.ip_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(await db.selectFrom("login_tokens").selectAll().execute()).toEqual([]);
+      expect((await db.selectFrom("sessions").select("id_hash").execute()).map((r) => r.id_hash)).toEqual([sessions[1]!.id_hash]);
       const limits = (await db.selectFrom("rate_limits" as never).selectAll().execute()) as { key: string; expire: string }[];
       expect(limits.some((r) => r.key === "sign-address:spent")).toBe(false);
       expect(limits.every((r) => Number(r.expire) > Date.now())).toBe(true); // live counters stay
