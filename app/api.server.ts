@@ -1,5 +1,5 @@
 import { json } from "@remix-run/node";
-import { PUBLIC_CACHE } from "./http.server";
+import { PUBLIC_CACHE } from "./utils/http.server";
 
 /** Public, read-only JSON: any site may read it (CORS open), any CDN may keep it a few seconds. */
 export function publicJson(data: unknown, status = 200) {

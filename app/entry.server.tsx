@@ -4,7 +4,7 @@ import { createReadableStreamFromReadable, type AppLoadContext, type EntryContex
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { NonceContext } from "./nonce";
+import { NonceContext } from "./utils/nonce";
 
 const ABORT_DELAY = 5_000;
 
@@ -64,9 +64,14 @@ export default function handleRequest(
   });
 }
 
-export function handleError(error: unknown, { request }: { request: Request }) {
-  // Log the failure without the URL: token pages carry secrets in their path.
+/**
+ * Through the app's logger, with the stack: enough to find the bug. Never the URL (token pages carry
+ * secrets in their path) nor the request body.
+ */
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted || isRouteErrorResponse(error)) return;
-  const e = error as Error;
-  console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", event: "unhandled", error: e?.message }));
+  const e = error instanceof Error ? error : new Error(String(error));
+  const fields = { event: "unhandled", error: e.message, stack: e.stack ?? null };
+  if (context?.log) context.log("error", fields);
+  else console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", ...fields }));
 }

@@ -1,7 +1,7 @@
 import { json, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Letter } from "../db/schema";
-import { badRequest, NO_STORE, tooManyRequests } from "./http.server";
-import { formIntent, parseLetterForm } from "./letter-form";
+import { badRequest, NO_STORE, tooManyRequests } from "./utils/http.server";
+import { formIntent, parseLetterForm } from "./letter-draft";
 import {
   closeLetter,
   postUpdate,
@@ -13,10 +13,11 @@ import {
 } from "./models/letter-admin.server";
 import { hideNamedSignature, invalidateSignatures, previewInvalidation, PREVIEWS_PER_DAY } from "./models/abuse.server";
 import { MIN_DOMAIN_GROUP } from "./models/counts.server";
-import { cachedCounts, invalidateLetter } from "./models/letter.server";
+import { cachedCounts } from "./models/letter.server";
+import { invalidateLetter } from "./models/read-cache.server";
 import { namesRevealed } from "./letter-page.server";
 import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
-import { addressKey } from "./rate-limit.server";
+import { addressKey } from "./utils/rate-limit.server";
 import {
   DeliverySchema,
   fieldErrors,

@@ -1,9 +1,10 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { LetterViewData } from "./components/letter-view";
-import { notFound } from "./http.server";
-import { renderMarkdown } from "./markdown.server";
+import { notFound } from "./utils/http.server";
+import { renderMarkdown } from "./utils/markdown.server";
 import { listNamedSigners, type NamedSigner } from "./models/counts.server";
 import { cachedCounts, cachedGrowth, type PublicLetter } from "./models/letter.server";
+import { cacheKeys } from "./models/read-cache.server";
 
 export const SIGNERS_PER_PAGE = 50;
 
@@ -21,7 +22,7 @@ export async function namedSignerPage(
 ): Promise<{ hidden: boolean; signers: NamedSigner[]; hasNextPage: boolean }> {
   if (!namesRevealed(letter.revealThreshold, publicCount)) return { hidden: true, signers: [], hasNextPage: false };
   // One extra row says whether there is a next page.
-  const rows = await cache.get(`signers:${letter.id}:${page}`, () =>
+  const rows = await cache.get(cacheKeys.signers(letter.id, page), () =>
     listNamedSigners(db, letter.id, (page - 1) * SIGNERS_PER_PAGE, SIGNERS_PER_PAGE + 1),
   );
   return { hidden: false, signers: rows.slice(0, SIGNERS_PER_PAGE), hasNextPage: rows.length > SIGNERS_PER_PAGE };

@@ -2,7 +2,7 @@ import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary";
-import { useNonce } from "./nonce";
+import { useNonce } from "./utils/nonce";
 import styles from "./styles.css";
 
 export const links: LinksFunction = () => [

@@ -1,6 +1,6 @@
 import { createCookie, json, type AppLoadContext, type Cookie } from "@remix-run/node";
-import { sha256 } from "./crypto.server";
-import { NO_STORE } from "./http.server";
+import { sha256 } from "./utils/crypto.server";
+import { NO_STORE } from "./utils/http.server";
 
 export const noStoreHeaders = () => ({ "Cache-Control": NO_STORE, "X-Robots-Tag": "noindex" });
 

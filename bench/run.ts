@@ -15,10 +15,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import pg from "pg";
-import { sha256 } from "../app/crypto.server";
+import { sha256 } from "../app/utils/crypto.server";
 import { connect, type DB } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
+import { createScratchDatabase } from "../db/scratch";
 import { seedDemo } from "../db/seed";
 
 const { values, positionals } = parseArgs({
@@ -39,6 +39,7 @@ interface Setup {
   env: Record<string, string>;
   db: () => DB;
   close(): Promise<void>;
+  drop?(): Promise<void>;
 }
 
 async function setUpDatabase(): Promise<Setup> {
@@ -54,32 +55,21 @@ async function setUpDatabase(): Promise<Setup> {
       },
     };
   }
-  const admin = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const name = `undersigned_bench_${Date.now()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", { prefix: "undersigned_bench" });
   let db: DB | null = null;
   return {
-    env: { DATABASE_URL: url.href, DATABASE_POOL_SIZE: "16" },
-    db: () => (db ??= connect({ databaseUrl: url.href }).db),
+    env: { DATABASE_URL: scratch.url, DATABASE_POOL_SIZE: "16" },
+    db: () => (db ??= connect({ databaseUrl: scratch.url }).db),
     async close() {
       await db?.destroy();
       db = null;
     },
+    drop: () => scratch.drop(),
   };
 }
 
 async function dropDatabase(setup: Setup) {
-  if (!onPostgres) return;
-  const admin = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${new URL(setup.env.DATABASE_URL!).pathname.slice(1)} WITH (FORCE)`);
-  await client.end();
+  await setup.drop?.();
 }
 
 interface Server {

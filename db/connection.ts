@@ -109,6 +109,17 @@ class SerializedDriver implements Driver {
   rollbackTransaction(connection: DatabaseConnection) {
     return this.#inner.rollbackTransaction(connection);
   }
+  // Savepoints (trx.savepoint(), nested transactions) go to the wrapped driver too, or they would
+  // silently not exist on PGlite.
+  savepoint(...args: Parameters<NonNullable<Driver["savepoint"]>>) {
+    return this.#inner.savepoint!(...args);
+  }
+  rollbackToSavepoint(...args: Parameters<NonNullable<Driver["rollbackToSavepoint"]>>) {
+    return this.#inner.rollbackToSavepoint!(...args);
+  }
+  releaseSavepoint(...args: Parameters<NonNullable<Driver["releaseSavepoint"]>>) {
+    return this.#inner.releaseSavepoint!(...args);
+  }
   destroy() {
     return this.#inner.destroy();
   }

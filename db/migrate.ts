@@ -14,7 +14,7 @@ export async function migrateToLatest(db: DB): Promise<MigrationResultSet> {
 
 // `npm run db:migrate`
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { loadConfigOrExit } = await import("../app/env.server");
+  const { loadConfigOrExit } = await import("../app/utils/env.server");
   const { connect } = await import("./connection");
   const config = loadConfigOrExit(process.env);
   const { db } = connect(config.database);

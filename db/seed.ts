@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { loadConfigOrExit } from "../app/env.server";
+import { loadConfigOrExit } from "../app/utils/env.server";
 import { publishLetter } from "../app/models/letter-admin.server";
 import { connect, type DB } from "./connection";
 import { migrateToLatest } from "./migrate";

@@ -2,8 +2,8 @@ import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
-import { hmac } from "../app/crypto.server";
-import type { Services } from "../app/services.server";
+import { hmac } from "../app/utils/crypto.server";
+import type { Services } from "../app/utils/services.server";
 import { withDatabaseOutageAs503 } from "./outage";
 import { routePatternMatcher } from "./route-pattern";
 

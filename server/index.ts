@@ -1,9 +1,9 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { loadConfigOrExit } from "../app/env.server";
-import { createServices } from "../app/services.server";
-import { startWorker } from "../app/worker.server";
+import { loadConfigOrExit } from "../app/utils/env.server";
+import { createServices } from "../app/utils/services.server";
+import { startWorker } from "../app/mail/outbox-worker.server";
 import { createApp } from "./app";
 
 // `npm start`: the web process, with the outbox worker inside unless WORKER=off.

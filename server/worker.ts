@@ -1,6 +1,6 @@
-import { loadConfigOrExit, mailDirInProduction } from "../app/env.server";
-import { createServices } from "../app/services.server";
-import { startWorker } from "../app/worker.server";
+import { loadConfigOrExit, mailDirInProduction } from "../app/utils/env.server";
+import { createServices } from "../app/utils/services.server";
+import { startWorker } from "../app/mail/outbox-worker.server";
 
 // `npm run worker`: the outbox worker alone, for running M workers beside N web processes.
 const config = loadConfigOrExit(process.env);

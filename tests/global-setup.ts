@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { connect } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
+import { createScratchDatabase } from "../db/scratch";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -34,19 +34,11 @@ export default async function setup(project: TestProject) {
     project.provide("pgTemplate", null);
     return () => rmSync(file, { force: true });
   }
-  const name = `undersigned_template_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const connection = connect({ databaseUrl: url.href, poolSize: 1 });
+  const template = await createScratchDatabase(adminUrl, { prefix: "undersigned_template" });
+  const connection = connect({ databaseUrl: template.url, poolSize: 1 });
   await migrateToLatest(connection.db);
   await connection.db.destroy();
   project.provide("pgliteTemplate", null);
-  project.provide("pgTemplate", name);
-  return async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  };
+  project.provide("pgTemplate", template.name);
+  return () => template.drop();
 }

@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { TextField } from "./field";
 
 export interface AbuseData {
   signals: { kind: "network" | "domain"; label: string; count: number }[];
@@ -16,19 +17,6 @@ export interface AbuseResult {
   /** count null: fewer than minGroup (0 to 4 look the same). */
   preview?: { count: number | null; previewId?: string | null; criteria: Record<string, string | undefined> };
   invalidated?: number;
-}
-
-function Field({ name, label, type, hint, errors, value }: { name: string; label: string; type: string; hint?: string; errors: Record<string, string>; value?: string }) {
-  const describedBy = [hint ? `${name}-hint` : null, errors[name] ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      <input id={name} name={name} type={type} step={type === "datetime-local" ? 3600 : undefined} defaultValue={value}
-        aria-invalid={errors[name] ? true : undefined} aria-describedby={describedBy} />
-      {hint ? <p className="hint" id={`${name}-hint`}>{hint}</p> : null}
-      {errors[name] ? <p className="field-error" id={`${name}-error`}>{errors[name]}</p> : null}
-    </div>
-  );
 }
 
 const ACTIONS: Record<string, string> = {
@@ -102,9 +90,9 @@ export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; 
           {data.minGroup} are neither counted nor invalidated. Every preview is recorded in the audit log below, which
           all organizers of this letter read, and a letter gets {data.previewsPerDay} previews a day.
         </p>
-        <Field name="invDomain" label="Email domain (and its subdomains)" type="text" errors={errors} value={values.invDomain} />
-        <Field name="invFrom" label="Signed from (hour, UTC)" type="datetime-local" errors={errors} value={values.invFrom} />
-        <Field name="invTo" label="Signed until (hour, UTC)" type="datetime-local" errors={errors} value={values.invTo} />
+        <TextField name="invDomain" label="Email domain (and its subdomains)" type="text" error={errors.invDomain} defaultValue={values.invDomain} />
+        <TextField name="invFrom" label="Signed from (hour, UTC)" type="datetime-local" step={3600} error={errors.invFrom} defaultValue={values.invFrom} />
+        <TextField name="invTo" label="Signed until (hour, UTC)" type="datetime-local" step={3600} error={errors.invTo} defaultValue={values.invTo} />
         {preview ? (
           <p role="status">
             {preview.count === null ? (

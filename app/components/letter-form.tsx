@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
-import type { DemandRow, LetterFormValues } from "../letter-form";
+import type { DemandRow, LetterFormValues } from "../letter-draft";
+import { Field, fieldAria } from "./field";
 import { DEMAND_KIND_LABELS, DEMAND_KINDS, type FieldErrors } from "../validation";
 
 interface Props {
@@ -8,23 +9,6 @@ interface Props {
   demands: DemandRow[];
   errors: FieldErrors;
   actions: ReactNode;
-}
-
-function Field({ name, label, errors, hint, children }: { name: string; label: string; errors: FieldErrors; hint?: string; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      {children}
-      {hint ? <p className="hint" id={`${name}-hint`}>{hint}</p> : null}
-      {errors[name] ? <p className="field-error" id={`${name}-error`}>{errors[name]}</p> : null}
-    </div>
-  );
-}
-
-/** ARIA wiring for a field: invalid state and the ids of its hint and error. */
-function aria(name: string, errors: FieldErrors, hint = false) {
-  const ids = [hint ? `${name}-hint` : null, errors[name] ? `${name}-error` : null].filter(Boolean).join(" ");
-  return { "aria-invalid": errors[name] ? true : undefined, "aria-describedby": ids || undefined } as const;
 }
 
 /** The draft editor: a plain form, so drafting, reordering and removing demands all work without JavaScript. */
@@ -39,17 +23,17 @@ export function LetterForm({ values, demands, errors, actions }: Props) {
       {Object.keys(errors).length > 0 ? (
         <p className="form-error" role="alert">Please correct the highlighted fields.</p>
       ) : null}
-      <Field name="title" label="Title" errors={errors}>
-        <input id="title" name="title" defaultValue={values.title} maxLength={200} {...aria("title", errors)} />
+      <Field id="title" label="Title" error={errors.title}>
+        <input id="title" name="title" defaultValue={values.title} maxLength={200} {...fieldAria("title", errors.title)} />
       </Field>
-      <Field name="addressee" label="Addressed to" errors={errors} hint="For example: Satya Nadella, CEO">
-        <input id="addressee" name="addressee" defaultValue={values.addressee} maxLength={200} {...aria("addressee", errors, true)} />
+      <Field id="addressee" label="Addressed to" error={errors.addressee} hint="For example: Satya Nadella, CEO">
+        <input id="addressee" name="addressee" defaultValue={values.addressee} maxLength={200} {...fieldAria("addressee", errors.addressee, true)} />
       </Field>
-      <Field name="organization" label="Organization" errors={errors}>
-        <input id="organization" name="organization" defaultValue={values.organization} maxLength={200} {...aria("organization", errors)} />
+      <Field id="organization" label="Organization" error={errors.organization}>
+        <input id="organization" name="organization" defaultValue={values.organization} maxLength={200} {...fieldAria("organization", errors.organization)} />
       </Field>
-      <Field name="body" label="Letter" errors={errors} hint="Markdown: **bold**, *italic*, [links](https://…), lists. No HTML.">
-        <textarea id="body" name="body" rows={12} defaultValue={values.body} {...aria("body", errors, true)} />
+      <Field id="body" label="Letter" error={errors.body} hint="Markdown: **bold**, *italic*, [links](https://…), lists. No HTML.">
+        <textarea id="body" name="body" rows={12} defaultValue={values.body} {...fieldAria("body", errors.body, true)} />
       </Field>
 
       <fieldset className="field" aria-describedby={errors.demands ? "demands-error" : undefined}>
@@ -85,8 +69,8 @@ export function LetterForm({ values, demands, errors, actions }: Props) {
         <button type="submit" className="secondary" name="intent" value="save">Add this demand</button>
       </fieldset>
 
-      <Field name="domains" label="Email domains that may sign" errors={errors} hint="One or more, separated by commas or new lines, like example.com. Subdomains count too.">
-        <textarea id="domains" name="domains" rows={2} defaultValue={values.domains} {...aria("domains", errors, true)} />
+      <Field id="domains" label="Email domains that may sign" error={errors.domains} hint="One or more, separated by commas or new lines, like example.com. Each matches exactly; write *.example.com to admit its subdomains (eng.example.com) too.">
+        <textarea id="domains" name="domains" rows={2} defaultValue={values.domains} {...fieldAria("domains", errors.domains, true)} />
       </Field>
       <fieldset className="field">
         <legend>Listing</legend>
@@ -97,15 +81,15 @@ export function LetterForm({ values, demands, errors, actions }: Props) {
           <input type="radio" name="listed" value="unlisted" defaultChecked={values.listed === "unlisted"} /> Unlisted: only people with the link find it
         </label>
       </fieldset>
-      <Field name="goal" label="Goal (optional)" errors={errors}>
-        <input id="goal" name="goal" inputMode="numeric" defaultValue={values.goal} {...aria("goal", errors)} />
+      <Field id="goal" label="Goal (optional)" error={errors.goal}>
+        <input id="goal" name="goal" inputMode="numeric" defaultValue={values.goal} {...fieldAria("goal", errors.goal)} />
       </Field>
-      <Field name="closesAt" label="Closing date (optional)" errors={errors}>
-        <input id="closesAt" name="closesAt" type="date" defaultValue={values.closesAt} {...aria("closesAt", errors)} />
+      <Field id="closesAt" label="Closing date (optional)" error={errors.closesAt}>
+        <input id="closesAt" name="closesAt" type="date" defaultValue={values.closesAt} {...fieldAria("closesAt", errors.closesAt)} />
       </Field>
-      <Field name="revealThreshold" label="Reveal names once this many signed by name (optional)" errors={errors}
+      <Field id="revealThreshold" label="Reveal names once this many signed by name (optional)" error={errors.revealThreshold}
         hint="Safety in numbers: until then, only counts are shown.">
-        <input id="revealThreshold" name="revealThreshold" inputMode="numeric" defaultValue={values.revealThreshold} {...aria("revealThreshold", errors, true)} />
+        <input id="revealThreshold" name="revealThreshold" inputMode="numeric" defaultValue={values.revealThreshold} {...fieldAria("revealThreshold", errors.revealThreshold, true)} />
       </Field>
       <div className="field">
         <label className="choice">

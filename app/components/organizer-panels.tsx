@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { Field, FieldError, fieldAria, TextField } from "./field";
 import type { ReactNode } from "react";
 
 interface PanelData {
@@ -14,22 +15,6 @@ interface ActionResult {
   intent: string;
   ok: boolean;
   errors: Record<string, string>;
-}
-
-function ErrorText({ id, message }: { id: string; message?: string }) {
-  return message ? <p className="field-error" id={id}>{message}</p> : null;
-}
-
-function Input({ name, label, errors, type = "text", defaultValue }: { name: string; label: string; errors: Record<string, string>; type?: string; defaultValue?: string }) {
-  const id = `panel-${name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} type={type} defaultValue={defaultValue}
-        aria-invalid={errors[name] ? true : undefined} aria-describedby={errors[name] ? `${id}-error` : undefined} />
-      <ErrorText id={`${id}-error`} message={errors[name]} />
-    </div>
-  );
 }
 
 function Panel({ title, id, children }: { title: string; id: string; children: ReactNode }) {
@@ -63,9 +48,9 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
                 <label className="choice"><input type="radio" name="listed" value="listed" defaultChecked={data.values.listed !== "unlisted"} /> Listed</label>
                 <label className="choice"><input type="radio" name="listed" value="unlisted" defaultChecked={data.values.listed === "unlisted"} /> Unlisted</label>
               </fieldset>
-              <Input name="goal" label="Goal (optional)" errors={errorsFor("settings")} defaultValue={data.values.goal} />
-              <Input name="closesAt" label="Closing date (optional)" type="date" errors={errorsFor("settings")} defaultValue={data.values.closesAt} />
-              <Input name="revealThreshold" label="Reveal names at (optional)" errors={errorsFor("settings")} defaultValue={data.values.revealThreshold} />
+              <TextField id="panel-goal" name="goal" label="Goal (optional)" error={errorsFor("settings").goal} defaultValue={data.values.goal} />
+              <TextField id="panel-closesAt" name="closesAt" label="Closing date (optional)" type="date" error={errorsFor("settings").closesAt} defaultValue={data.values.closesAt} />
+              <TextField id="panel-revealThreshold" name="revealThreshold" label="Reveal names at (optional)" error={errorsFor("settings").revealThreshold} defaultValue={data.values.revealThreshold} />
               <button type="submit" name="intent" value="settings">Save settings</button>
             </Form>
             {data.letter.status === "open" ? (
@@ -78,12 +63,9 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
 
           <Panel title="Updates" id="updates-panel-heading">
             <Form method="post">
-              <div className="field">
-                <label htmlFor="updateBody">New update (Markdown)</label>
-                <textarea id="updateBody" name="body" rows={4}
-                  aria-invalid={errorsFor("update").updateBody ? true : undefined} aria-describedby={errorsFor("update").updateBody ? "updateBody-error" : undefined} />
-                <ErrorText id="updateBody-error" message={errorsFor("update").updateBody} />
-              </div>
+              <Field id="updateBody" label="New update (Markdown)" error={errorsFor("update").updateBody}>
+                <textarea id="updateBody" name="body" rows={4} {...fieldAria("updateBody", errorsFor("update").updateBody)} />
+              </Field>
               <button type="submit" name="intent" value="update">Post update</button>
             </Form>
             <ul>
@@ -95,8 +77,8 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
 
           <Panel title="Delivery and response" id="delivery-panel-heading">
             <Form method="post">
-              <Input name="deliveredTo" label="Delivered to" errors={errorsFor("delivery")} defaultValue={data.letter.deliveredTo ?? ""} />
-              <Input name="deliveredAt" label="Date of delivery" type="date" errors={errorsFor("delivery")} defaultValue={data.letter.deliveredAt} />
+              <TextField id="panel-deliveredTo" name="deliveredTo" label="Delivered to" error={errorsFor("delivery").deliveredTo} defaultValue={data.letter.deliveredTo ?? ""} />
+              <TextField id="panel-deliveredAt" name="deliveredAt" label="Date of delivery" type="date" error={errorsFor("delivery").deliveredAt} defaultValue={data.letter.deliveredAt} />
               <button type="submit" name="intent" value="delivery">Record delivery</button>
             </Form>
             <Form method="post">
@@ -104,9 +86,9 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
                 <label htmlFor="responseText">The employer's response</label>
                 <textarea id="responseText" name="responseText" rows={4} defaultValue={data.letter.responseText ?? ""}
                   aria-invalid={errorsFor("response").responseText ? true : undefined} aria-describedby={errorsFor("response").responseText ? "responseText-error" : undefined} />
-                <ErrorText id="responseText-error" message={errorsFor("response").responseText} />
+                <FieldError id="responseText" message={errorsFor("response").responseText} />
               </div>
-              <Input name="responseAt" label="Date of the response" type="date" errors={errorsFor("response")} defaultValue={data.letter.responseAt} />
+              <TextField id="panel-responseAt" name="responseAt" label="Date of the response" type="date" error={errorsFor("response").responseAt} defaultValue={data.letter.responseAt} />
               <button type="submit" name="intent" value="response">Record response</button>
             </Form>
           </Panel>
@@ -114,7 +96,7 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
       ) : null}
 
       <Panel title="Organizers" id="team-heading">
-        <ErrorText id="organizers-error" message={errorsFor("remove-organizer").organizers} />
+        <FieldError id="organizers" message={errorsFor("remove-organizer").organizers} />
         <ul>
           {data.team.organizers.map((o) => (
             <li key={o.id} className="row">
@@ -130,7 +112,7 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
           ))}
         </ul>
         <Form method="post">
-          <Input name="email" label="Invite a co-organizer by email" type="email" errors={{ email: errorsFor("invite").inviteEmail ?? "" }} />
+          <TextField id="panel-email" name="email" label="Invite a co-organizer by email" type="email" autoComplete="off" error={errorsFor("invite").inviteEmail} />
           <button type="submit" name="intent" value="invite">Send invitation</button>
         </Form>
       </Panel>

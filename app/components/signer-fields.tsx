@@ -1,4 +1,5 @@
 import type { FieldErrors } from "../validation";
+import { TextField } from "./field";
 
 export interface SignerFieldsProps {
   askJobTitle: boolean;
@@ -17,26 +18,16 @@ export function revealSentence(threshold: number | null): string {
 
 /** Name, job title and visibility: what is published, on the sign form and the confirmation page alike. */
 export function SignerFields({ askJobTitle, revealThreshold, errors, values }: SignerFieldsProps) {
-  const described = (field: string, hint?: string) =>
-    [hint, errors[field] ? `${field}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy = ["visibility-hint", errors.visibility ? "visibility-error" : null].filter(Boolean).join(" ");
   return (
     <>
-      <div className="field">
-        <label htmlFor="name">Your name</label>
-        <input id="name" name="name" type="text" autoComplete="name" maxLength={100} defaultValue={values.name ?? undefined}
-          aria-invalid={errors.name ? true : undefined} aria-describedby={described("name", "name-hint")} />
-        <p className="hint" id="name-hint">Needed only if you choose to be named below.</p>
-        {errors.name ? <p className="field-error" id="name-error">{errors.name}</p> : null}
-      </div>
+      <TextField name="name" label="Your name" autoComplete="name" maxLength={100} defaultValue={values.name ?? undefined}
+        hint="Needed only if you choose to be named below." error={errors.name} />
       {askJobTitle ? (
-        <div className="field">
-          <label htmlFor="title">Job title <span className="muted">(optional)</span></label>
-          <input id="title" name="title" type="text" autoComplete="organization-title" maxLength={100} defaultValue={values.title ?? undefined}
-            aria-invalid={errors.title ? true : undefined} aria-describedby={described("title")} />
-          {errors.title ? <p className="field-error" id="title-error">{errors.title}</p> : null}
-        </div>
+        <TextField name="title" label={<>Job title <span className="muted">(optional)</span></>} autoComplete="organization-title"
+          maxLength={100} defaultValue={values.title ?? undefined} error={errors.title} />
       ) : null}
-      <fieldset className="field" aria-describedby={described("visibility", "visibility-hint")}>
+      <fieldset className="field" aria-describedby={describedBy}>
         <legend>How should your signature appear?</legend>
         <label className="choice">
           <input type="radio" name="visibility" value="public" defaultChecked={values.visibility === "public"} />

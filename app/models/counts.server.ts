@@ -47,6 +47,19 @@ export function suppressSmallGroups(groups: Map<string, number>): Record<string,
   return Object.fromEntries(shown);
 }
 
+/** Verified counts of several letters in one query (the home page's list). */
+export async function verifiedCounts(db: DB, letterIds: string[]): Promise<Map<string, number>> {
+  if (letterIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("signatures")
+    .select(["letter_id", sql<number>`count(*)::int`.as("n")])
+    .where("letter_id", "in", letterIds)
+    .where("status", "=", "confirmed")
+    .groupBy("letter_id")
+    .execute();
+  return new Map(rows.map((r) => [r.letter_id, r.n]));
+}
+
 export interface GrowthPoint {
   at: string;
   total: number;

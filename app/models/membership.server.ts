@@ -1,8 +1,8 @@
 import type { DB } from "../../db/connection";
 import type { Letter } from "../../db/schema";
-import { encrypt, type Keys } from "../crypto.server";
-import { organizerEmail, organizerHash } from "./organizer.server";
-import { enqueueEmail } from "./outbox.server";
+import { encrypt, type Keys } from "../utils/crypto.server";
+import { organizerEmail, organizerHash } from "./organizer-address.server";
+import { enqueueEmail } from "../mail/outbox.server";
 
 /** The letter, only if this organizer organizes it. Callers answer 404 otherwise: no hint it exists. */
 export async function findOrganizerLetter(db: DB, organizerId: string, letterId: string): Promise<Letter | null> {

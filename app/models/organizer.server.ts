@@ -1,14 +1,11 @@
 import type { DB } from "../../db/connection";
-import { decrypt, encrypt, hmac, newToken, sha256, type Keys } from "../crypto.server";
+import { decrypt, encrypt, hmac, newToken, sha256, type Keys } from "../utils/crypto.server";
 import { acceptInvites } from "./membership.server";
-import { enqueueEmail } from "./outbox.server";
+import { organizerHash } from "./organizer-address.server";
+import { enqueueEmail } from "../mail/outbox.server";
 import { TOKEN_PATTERN } from "./signature.server";
 
 export const LOGIN_TTL_MINUTES = 15;
-
-export function organizerHash(keys: Keys, email: string): string {
-  return hmac(keys.organizerHash, email.trim().toLowerCase());
-}
 
 /**
  * Issues a single-use login token and its mail in one transaction. Whether or not the address has
@@ -73,11 +70,3 @@ export async function consumeLoginToken(db: DB, token: string): Promise<string |
   });
 }
 
-/** A co-organizer's address for display; after a secret rotation it is unreadable, not an error page. */
-export function organizerEmail(keys: Keys, sealed: Uint8Array): string {
-  try {
-    return decrypt(keys.encryption, sealed);
-  } catch {
-    return "(address unreadable)";
-  }
-}

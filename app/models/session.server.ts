@@ -1,5 +1,5 @@
 import type { DB } from "../../db/connection";
-import { newToken, sha256 } from "../crypto.server";
+import { newToken, sha256 } from "../utils/crypto.server";
 
 export const SESSION_DAYS = 30;
 

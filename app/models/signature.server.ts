@@ -2,10 +2,10 @@ import { createHmac } from "node:crypto";
 import { sql, type ExpressionBuilder } from "kysely";
 import type { DB } from "../../db/connection";
 import type { Database } from "../../db/schema";
-import { decrypt, encrypt, hmac, newToken, sha256, type Keys } from "../crypto.server";
+import { decrypt, encrypt, hmac, newToken, sha256, type Keys } from "../utils/crypto.server";
 import { canonicalEmail, splitEmail, type SignatureInput, type SignerChoice } from "../validation";
 import { effectiveStatus } from "./letter.server";
-import { enqueueEmail, sealPayload } from "./outbox.server";
+import { enqueueEmail, sealPayload } from "../mail/outbox.server";
 
 /** Confirmation mails per address per letter in any 24 hours: enough to fix a typo, too few to mail-bomb anyone. */
 export const MAX_MAILS_PER_WINDOW = 3;

@@ -1,11 +1,12 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Progress } from "../components/letter-view";
-import { PUBLIC_CACHE, routeHeaders } from "../http.server";
+import { PUBLIC_CACHE, routeHeaders } from "../utils/http.server";
 import { listPublicLetters } from "../models/letter.server";
+import { cacheKeys } from "../models/read-cache.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const letters = await context.cache.get("home", () => listPublicLetters(context.db, context.cache));
+  const letters = await context.cache.get(cacheKeys.home, () => listPublicLetters(context.db));
   return json({ letters }, { headers: { "Cache-Control": PUBLIC_CACHE } });
 }
 

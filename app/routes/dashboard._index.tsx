@@ -1,11 +1,11 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { NO_STORE, routeHeaders } from "../http.server";
+import { NO_STORE, routeHeaders } from "../utils/http.server";
 import { countSignatures } from "../models/counts.server";
 import { effectiveStatus } from "../models/letter.server";
 import { acceptInvites, listOrganizerLetters } from "../models/membership.server";
-import { requireOrganizer } from "../session.server";
+import { requireOrganizer } from "../auth.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const organizerId = await requireOrganizer(request, context);

@@ -4,15 +4,15 @@ import { GeneralErrorBoundary } from "../components/error-boundary";
 import { AbusePanel, AuditLog } from "../components/abuse-panel";
 import { LetterForm } from "../components/letter-form";
 import { OrganizerPanels } from "../components/organizer-panels";
-import { NO_STORE, readForm, routeHeaders } from "../http.server";
+import { NO_STORE, readForm, routeHeaders } from "../utils/http.server";
 import { handleLetterAction } from "../letter-actions.server";
-import { letterFormValues } from "../letter-form";
+import { letterFormValues } from "../letter-draft";
 import { namesRevealed } from "../letter-page.server";
 import { abuseSignals, auditEntries, PREVIEWS_PER_DAY } from "../models/abuse.server";
 import { countSignatures, MIN_DOMAIN_GROUP, namedEntriesForModeration } from "../models/counts.server";
 import { effectiveStatus, loadLetterView } from "../models/letter.server";
 import { listLetterOrganizers } from "../models/membership.server";
-import { requireLetter } from "../organizer.server";
+import { requireLetter } from "../auth.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organizerId, letter } = await requireLetter(request, context, params.id);

@@ -3,10 +3,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterView } from "../components/letter-view";
 import { SignForm } from "../components/sign-form";
-import { NO_STORE, routeHeaders } from "../http.server";
+import { NO_STORE, routeHeaders } from "../utils/http.server";
 import { loadLetterPage } from "../letter-page.server";
 import { loadLetterView } from "../models/letter.server";
-import { requireLetter } from "../organizer.server";
+import { requireLetter } from "../auth.server";
 
 // The preview renders the same LetterView as the public page, from the same data shape.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
-import { readMailDir } from "../dev-mail.server";
-import { NO_STORE, notFound, routeHeaders } from "../http.server";
+import { readMailDir } from "../mail/dev-viewer.server";
+import { NO_STORE, notFound, routeHeaders } from "../utils/http.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   // Development only: in production the mail directory is somebody's inbox, not a page.

@@ -10,11 +10,12 @@ import { useEffect, useState } from "react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterView } from "../components/letter-view";
 import { SignForm } from "../components/sign-form";
-import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests, routeHeaders } from "../http.server";
+import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests, routeHeaders } from "../utils/http.server";
 import { loadLetterPage, pageParam, requireSignerPage } from "../letter-page.server";
 import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
+import { cacheKeys } from "../models/read-cache.server";
 import { submitSignature } from "../models/signature.server";
-import { signAddressKeys } from "../rate-limit.server";
+import { signAddressKeys } from "../utils/rate-limit.server";
 import { fieldErrors, formFields, SIGN_FIELDS, signatureSchema } from "../validation";
 
 
@@ -24,7 +25,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const pageNumber = pageParam(request);
   requireSignerPage(pageNumber, (await cachedCounts(context.db, context.cache, letter.id)).public);
   // Rendering Markdown and gathering counts once a second per page is plenty for a viral letter.
-  const page = await context.cache.get(`page:${letter.id}:${pageNumber}`, () => loadLetterPage(context, letter, pageNumber));
+  const page = await context.cache.get(cacheKeys.page(letter.id, pageNumber), () => loadLetterPage(context, letter, pageNumber));
   return json(
     {
       letter: page,

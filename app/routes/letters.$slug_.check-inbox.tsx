@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { notFound, PUBLIC_CACHE, routeHeaders } from "../http.server";
+import { notFound, PUBLIC_CACHE, routeHeaders } from "../utils/http.server";
 import { cachedPublicLetter } from "../models/letter.server";
 import { CONFIRM_TTL_HOURS, MAIL_WINDOW_HOURS, MAX_MAILS_PER_WINDOW } from "../models/signature.server";
 

@@ -2,10 +2,10 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { useActionData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterForm } from "../components/letter-form";
-import { badRequest, NO_STORE, readForm, routeHeaders } from "../http.server";
-import { formIntent, parseLetterForm } from "../letter-form";
+import { badRequest, NO_STORE, readForm, routeHeaders } from "../utils/http.server";
+import { formIntent, parseLetterForm } from "../letter-draft";
 import { createLetter } from "../models/letter-admin.server";
-import { requireOrganizer } from "../session.server";
+import { requireOrganizer } from "../auth.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOrganizer(request, context);

@@ -1,10 +1,10 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { badRequest, NO_STORE, readForm, tooManyRequests, routeHeaders } from "../http.server";
+import { badRequest, NO_STORE, readForm, tooManyRequests, routeHeaders } from "../utils/http.server";
 import { requestLogin } from "../models/organizer.server";
-import { addressKey } from "../rate-limit.server";
-import { currentOrganizer } from "../session.server";
+import { addressKey } from "../utils/rate-limit.server";
+import { currentOrganizer } from "../auth.server";
 import { fieldErrors, formFields, LoginSchema } from "../validation";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -1,9 +1,9 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { NO_STORE, routeHeaders } from "../http.server";
+import { NO_STORE, routeHeaders } from "../utils/http.server";
 import { consumeLoginToken, loginTokenState, type LoginTokenState } from "../models/organizer.server";
-import { startSession } from "../session.server";
+import { startSession } from "../auth.server";
 
 function refuse(state: LoginTokenState): never {
   throw new Response(

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { endSession } from "../session.server";
+import { endSession } from "../auth.server";
 
 export const loader = () => redirect("/");
 

@@ -3,8 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { SignerFields } from "../components/signer-fields";
 import { SpentLink } from "../components/spent-link";
-import { badRequest, readForm, routeHeaders } from "../http.server";
-import { cachedCounts, countsKey } from "../models/letter.server";
+import { badRequest, readForm, routeHeaders } from "../utils/http.server";
+import { cachedCounts } from "../models/letter.server";
+import { cacheKeys } from "../models/read-cache.server";
 import { confirmedResult, confirmSignature, findConfirmLink } from "../models/signature.server";
 import { noStoreHeaders, rememberResult, resultFor, spentLink, unknownLink } from "../token-page.server";
 import { CONFIRM_FIELDS, ConfirmSchema, fieldErrors, formFields } from "../validation";
@@ -28,7 +29,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     const counts = await cachedCounts(context.db, context.cache, letter.id);
     // The count is shared and up to a second old; the signer should still find their own signature
     // in it. A count that began loading before this confirmation cannot include it: add it.
-    const startedAt = context.cache.startedAt(countsKey(letter.id)) ?? Date.now();
+    const startedAt = context.cache.startedAt(cacheKeys.counts(letter.id)) ?? Date.now();
     return json(
       {
         state: "confirmed" as const,

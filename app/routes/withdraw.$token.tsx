@@ -1,8 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { routeHeaders } from "../http.server";
-import { invalidateLetter } from "../models/letter.server";
+import { routeHeaders } from "../utils/http.server";
+import { invalidateLetter } from "../models/read-cache.server";
 import { TOKEN_PATTERN, withdrawSignature } from "../models/signature.server";
 import { noStoreHeaders, rememberResult, resultFor, unknownLink } from "../token-page.server";
 

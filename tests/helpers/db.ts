@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { inject } from "vitest";
-import pg from "pg";
 import { connect, type Connection } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
+import { createScratchDatabase } from "../../db/scratch";
 
 let pgliteTemplate: Blob | null | undefined;
 
@@ -53,13 +52,8 @@ export async function createTestDatabase({ migrate = true } = {}): Promise<TestD
       drop: () => connection.db.destroy(),
     };
   }
-  const name = `undersigned_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(template.pg ? `CREATE DATABASE ${name} TEMPLATE ${template.pg}` : `CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(adminUrl, { prefix: "undersigned_test", template: template.pg ?? undefined });
+  const url = new URL(scratch.url);
   const connection = connect({ databaseUrl: url.href, poolSize: 20 });
   if (migrate && !template.pg) await migrateToLatest(connection.db);
   const extra: Connection[] = [];
@@ -73,10 +67,7 @@ export async function createTestDatabase({ migrate = true } = {}): Promise<TestD
     },
     async drop() {
       await Promise.allSettled([connection.db.destroy(), ...extra.map((c) => c.db.destroy())]);
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await scratch.drop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { DB } from "../../db/connection";
-import { sha256 } from "../../app/crypto.server";
+import { sha256 } from "../../app/utils/crypto.server";
 import { createLetter, publishLetter, type DemandInput } from "../../app/models/letter-admin.server";
 import type { LetterDraftInput } from "../../app/validation";
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { LIMITS } from "../../app/rate-limit.server";
-import { startWorker } from "../../app/worker.server";
+import { LIMITS } from "../../app/utils/rate-limit.server";
+import { startWorker } from "../../app/mail/outbox-worker.server";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { as, loginAs, requestLoginLink } from "../helpers/auth";
 import { dbLabel } from "../helpers/db";

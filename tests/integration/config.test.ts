@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../app/env.server";
+import { ConfigError, loadConfig } from "../../app/utils/env.server";
 import { TEST_SECRETS } from "../helpers/app";
 import { runToExit } from "../helpers/process";
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { enqueueEmail } from "../../app/models/outbox.server";
-import { startWorker } from "../../app/worker.server";
+import { enqueueEmail } from "../../app/mail/outbox.server";
+import { startWorker } from "../../app/mail/outbox-worker.server";
 import { connect } from "../../db/connection";
 import { seedDemo } from "../../db/seed";
 import { startTestApp, TEST_SECRETS, type TestApp } from "../helpers/app";
@@ -8,7 +8,7 @@ import { createTestDatabase, dbLabel, onPostgres, type TestDatabase } from "../h
 import { spawnProcess } from "../helpers/process";
 import { TestSmtpServer } from "../helpers/smtp";
 import { TcpProxy } from "../helpers/tcp-proxy";
-import { deriveKeys } from "../../app/crypto.server";
+import { deriveKeys } from "../../app/utils/crypto.server";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
-import { createMailer } from "../../app/email.server";
-import { enqueueEmail, MAX_ATTEMPTS } from "../../app/models/outbox.server";
-import { deriveKeys } from "../../app/crypto.server";
-import { processOutboxBatch, startWorker } from "../../app/worker.server";
-import { createLogger } from "../../app/log.server";
+import { createMailer } from "../../app/mail/transport.server";
+import { enqueueEmail, MAX_ATTEMPTS } from "../../app/mail/outbox.server";
+import { deriveKeys } from "../../app/utils/crypto.server";
+import { processOutboxBatch, startWorker } from "../../app/mail/outbox-worker.server";
+import { createLogger } from "../../app/utils/log.server";
 import { createTestDatabase, dbLabel, onPostgres, type TestDatabase } from "../helpers/db";
 import { TEST_SECRETS } from "../helpers/app";
 import { TestSmtpServer } from "../helpers/smtp";

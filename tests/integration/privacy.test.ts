@@ -4,7 +4,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
-import { runMaintenance } from "../../app/worker.server";
+import { runMaintenance } from "../../app/mail/outbox-worker.server";
 import { connect } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
 import { startTestApp, type TestApp } from "../helpers/app";

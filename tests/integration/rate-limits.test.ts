@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
-import { createRateLimits, LETTER_SHARDS, letterShard, LIMITS, signAddressKeys } from "../../app/rate-limit.server";
+import { createRateLimits, LETTER_SHARDS, letterShard, LIMITS, signAddressKeys } from "../../app/utils/rate-limit.server";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { dbLabel, onPostgres } from "../helpers/db";
 import { createOpenLetter } from "../helpers/fixtures";

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
-import { sha256 } from "../../app/crypto.server";
+import { sha256 } from "../../app/utils/crypto.server";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { dbLabel } from "../helpers/db";
 import { createOpenLetter } from "../helpers/fixtures";

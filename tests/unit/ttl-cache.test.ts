@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TtlCache } from "../../app/ttl-cache.server";
+import { TtlCache } from "../../app/utils/cache.server";
 
 /** A clock the test moves by hand. */
 function clock(start = 1_000_000) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { canonicalEmail, domainAllowed, domainError, LetterDraftSchema, signatureSchema } from "../../app/validation";
-import { applyDemandOp } from "../../app/letter-form";
+import { applyDemandOp } from "../../app/letter-draft";
 import { slugify } from "../../app/models/letter-admin.server";
-import { renderMarkdown } from "../../app/markdown.server";
+import { renderMarkdown } from "../../app/utils/markdown.server";
 import { suppressSmallGroups } from "../../app/models/counts.server";
 
 describe("domains", () => {

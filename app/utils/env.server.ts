@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import type { ConnectionOptions } from "../db/connection";
+import type { ConnectionOptions } from "../../db/connection";
 
 // Empty strings in the environment mean "unset" (a blank line in a .env file should not win).
 const optional = <T extends z.ZodType>(schema: T) =>

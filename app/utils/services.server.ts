@@ -1,11 +1,11 @@
-import { connect, type Connection, type DB } from "../db/connection";
-import { migrateToLatest } from "../db/migrate";
+import { connect, type Connection, type DB } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrate";
 import { deriveKeys, type Keys } from "./crypto.server";
-import { createMailer, type Mailer } from "./email.server";
+import { createMailer, type Mailer } from "../mail/transport.server";
 import type { Config } from "./env.server";
 import { createLogger, type Logger } from "./log.server";
 import { createRateLimits, type RateLimits } from "./rate-limit.server";
-import { TtlCache } from "./ttl-cache.server";
+import { TtlCache } from "./cache.server";
 
 /** Everything a request or a worker needs, built once per process and handed to Remix as load context. */
 export interface Services {

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { OutboxRow } from "../../db/schema";
 import type { EmailKind, EmailProps } from "../../emails/index";
-import { decrypt, encrypt } from "../crypto.server";
+import { decrypt, encrypt } from "../utils/crypto.server";
 
 export const MAX_ATTEMPTS = 8;
 /** A claimed row is invisible to other workers for this long; a crashed worker's rows come back after it. */

@@ -1,8 +1,8 @@
-import { renderEmail, type EmailKind } from "../emails/index";
-import { claimDueEmails, deleteOldEmails, markEmailFailed, markEmailSent, openPayload } from "./models/outbox.server";
-import { forgetExpired } from "./models/retention.server";
-import { purgeUnconfirmedSignatures } from "./models/signature.server";
-import type { Services } from "./services.server";
+import { renderEmail, type EmailKind } from "../../emails/index";
+import { claimDueEmails, deleteOldEmails, markEmailFailed, markEmailSent, openPayload } from "./outbox.server";
+import { forgetExpired } from "../models/retention.server";
+import { purgeUnconfirmedSignatures } from "../models/signature.server";
+import type { Services } from "../utils/services.server";
 
 const BATCH = 50;
 

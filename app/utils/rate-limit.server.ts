@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { hmac } from "./crypto.server";
-import { canonicalEmail } from "./validation";
+import { canonicalEmail } from "../validation";
 import {
   RateLimiterMemory,
   RateLimiterPostgres,

@@ -1,6 +1,8 @@
 import { createCookie, redirect, type AppLoadContext, type Cookie } from "@remix-run/node";
+import type { Letter } from "../db/schema";
+import { findOrganizerLetter } from "./models/membership.server";
 import { createSession, deleteSession, findSessionOrganizer, SESSION_DAYS } from "./models/session.server";
-import { NO_STORE } from "./http.server";
+import { NO_STORE, notFound } from "./utils/http.server";
 
 const cookies = new Map<string, Cookie>();
 
@@ -54,4 +56,16 @@ export async function endSession(request: Request, context: AppLoadContext): Pro
     status: 303,
     headers: { "Set-Cookie": await sessionCookie(context).serialize("", { maxAge: 0 }), "Cache-Control": NO_STORE },
   });
+}
+
+/** Every organizer page and action starts here: a session, and membership of this letter, or 404. */
+export async function requireLetter(
+  request: Request,
+  context: AppLoadContext,
+  letterId: string | undefined,
+): Promise<{ organizerId: string; letter: Letter }> {
+  const organizerId = await requireOrganizer(request, context);
+  const letter = await findOrganizerLetter(context.db, organizerId, letterId ?? "");
+  if (!letter) throw notFound();
+  return { organizerId, letter };
 }

@@ -1,5 +1,5 @@
 import { json, type HeadersFunction } from "@remix-run/node";
-import type { FormBody } from "./validation";
+import type { FormBody } from "../validation";
 
 /** Public reads: a CDN may keep them a few seconds and serve stale while it refreshes. */
 export const PUBLIC_CACHE = "public, max-age=5, s-maxage=5, stale-while-revalidate=30";

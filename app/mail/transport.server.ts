@@ -3,8 +3,8 @@ import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
-import type { EmailContent } from "../emails/index";
-import { oneLine } from "../emails/layout";
+import type { EmailContent } from "../../emails/index";
+import { oneLine } from "../../emails/layout";
 
 /** The only door to nodemailer: SMTP when SMTP_URL is set, otherwise one .eml file per message. */
 export interface Mailer {

@@ -1,0 +1,27 @@
+import type { TtlCache } from "../utils/cache.server";
+
+/**
+ * Every key of the read cache is built here and nowhere else, so that invalidating a letter can
+ * name every cached read of it. Keys end in ":" before a prefix match, so letter 1 is not 12.
+ */
+const pagePrefix = (letterId: string) => `page:${letterId}:`;
+const signersPrefix = (letterId: string) => `signers:${letterId}:`;
+
+export const cacheKeys = {
+  /** The home page's (and /api/letters') list of letters. */
+  home: "home",
+  letter: (slug: string) => `letter:${slug}`,
+  counts: (letterId: string) => `counts:${letterId}`,
+  growth: (letterId: string) => `growth:${letterId}`,
+  page: (letterId: string, page: number) => `${pagePrefix(letterId)}${page}`,
+  signers: (letterId: string, page: number) => `${signersPrefix(letterId)}${page}`,
+};
+
+/**
+ * After a change its author should see at once (an organizer's edit, a withdrawal, an invalidation):
+ * every cached read of this letter goes.
+ */
+export function invalidateLetter(cache: TtlCache, letter: { id: string; slug: string }): void {
+  for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home]) cache.delete(key);
+  for (const prefix of [pagePrefix(letter.id), signersPrefix(letter.id)]) cache.invalidate(prefix);
+}
