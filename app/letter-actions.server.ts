@@ -1,7 +1,7 @@
-import { json, redirect, type AppLoadContext } from "@remix-run/node";
+import { json, redirect, type AppLoadContext, type TypedResponse } from "@remix-run/node";
 import type { Letter } from "../db/schema";
-import { badRequest, NO_STORE, tooManyRequests } from "./utils/http.server";
-import { formIntent, parseLetterForm } from "./letter-draft";
+import { NO_STORE, tooManyRequests } from "./utils/http.server";
+import { formIntent, parseLetterForm, type DemandRow, type LetterFormValues } from "./letter-draft";
 import {
   closeLetter,
   postUpdate,
@@ -41,9 +41,25 @@ const hourInput = (d: Date | null) => (d ? d.toISOString().slice(0, 16) : "");
 const FROZEN =
   "This letter is published: its title, addressee, text and demands are frozen, because people signed exactly that text. Post an update instead.";
 
-const done = (intent: string) => json({ intent, ok: true, errors: {} as Record<string, string> }, { headers: { "Cache-Control": NO_STORE } });
-const refused = (intent: string, errors: Record<string, string | undefined>, extra: object = {}) =>
-  badRequest({ intent, ok: false, errors, ...extra });
+/** Every answer of an organizer action, one type from here to the page that shows it. */
+export interface LetterActionResult {
+  intent: string;
+  ok: boolean;
+  /** Field name → message. */
+  errors: Partial<Record<string, string>>;
+  /** A refused draft: what was typed, to show again. */
+  values?: LetterFormValues;
+  demands?: DemandRow[];
+  /** An invalidation preview: count null means fewer than MIN_DOMAIN_GROUP. */
+  preview?: { count: number | null; previewId: string | null; criteria: Record<string, string> };
+  invalidated?: number;
+}
+
+const answer = (result: LetterActionResult, status = 200) =>
+  json<LetterActionResult>(result, { status, headers: { "Cache-Control": NO_STORE } });
+const done = (intent: string, extra: Partial<LetterActionResult> = {}) => answer({ intent, ok: true, errors: {}, ...extra });
+const refused = (intent: string, errors: LetterActionResult["errors"], extra: Partial<LetterActionResult> = {}) =>
+  answer({ intent, ok: false, errors, ...extra }, 400);
 const conflict = (message: string) => new Response(message, { status: 409, headers: { "Cache-Control": NO_STORE } });
 
 /** One organizer action on one letter; the caller has already checked that the organizer belongs to it. */
@@ -52,7 +68,7 @@ export async function handleLetterAction(
   organizerId: string,
   letter: Letter,
   form: FormBody,
-): Promise<Response> {
+): Promise<TypedResponse<LetterActionResult>> {
   const intent = formIntent(form);
   const { db } = context;
   const invalidate = () => invalidateLetter(context.cache, letter);
@@ -106,10 +122,7 @@ export async function handleLetterAction(
     if (intent === "invalidate-preview") {
       const preview = await previewInvalidation(db, letter.id, organizerId, criteria);
       if (!preview.ok) return refused(intent, { invDomain: TOO_MANY_PREVIEWS });
-      return json(
-        { intent, ok: true, errors: {}, preview: { count: preview.count, previewId: preview.previewId, criteria: shown } },
-        { headers: { "Cache-Control": NO_STORE } },
-      );
+      return done(intent, { preview: { count: preview.count, previewId: preview.previewId, criteria: shown } });
     }
     // Only a preview of exactly these criteria, by this organizer, within the hour, can be carried out:
     // guessing counts without previewing (and without the audit log seeing it) is not possible.
@@ -119,7 +132,7 @@ export async function handleLetterAction(
       return refused(intent, { invDomain: result.reason === "no-preview" ? NEEDS_PREVIEW : "The matching set changed since the preview. Preview again." });
     }
     invalidate();
-    return json({ intent, ok: true, errors: {}, invalidated: result.count }, { headers: { "Cache-Control": NO_STORE } });
+    return done(intent, { invalidated: result.count });
   }
 
   if (intent === "hide-name") {

@@ -1,4 +1,6 @@
+import type { SerializeFrom } from "@remix-run/node";
 import { Form } from "@remix-run/react";
+import type { LetterActionResult } from "../letter-actions.server";
 import { TextField } from "./field";
 
 export interface AbuseData {
@@ -10,14 +12,7 @@ export interface AbuseData {
   previewsPerDay: number;
 }
 
-export interface AbuseResult {
-  intent: string;
-  ok: boolean;
-  errors: Record<string, string>;
-  /** count null: fewer than minGroup (0 to 4 look the same). */
-  preview?: { count: number | null; previewId?: string | null; criteria: Record<string, string | undefined> };
-  invalidated?: number;
-}
+export type AbuseResult = SerializeFrom<LetterActionResult>;
 
 const ACTIONS: Record<string, string> = {
   "preview-invalidation": "previewed an invalidation",

@@ -1,4 +1,6 @@
+import type { SerializeFrom } from "@remix-run/node";
 import { Form } from "@remix-run/react";
+import type { LetterActionResult } from "../letter-actions.server";
 import { Field, FieldError, fieldAria, TextField } from "./field";
 import type { ReactNode } from "react";
 
@@ -11,11 +13,7 @@ interface PanelData {
   updates: { body: string; createdAt: string }[];
 }
 
-interface ActionResult {
-  intent: string;
-  ok: boolean;
-  errors: Record<string, string>;
-}
+type ActionResult = SerializeFrom<LetterActionResult>;
 
 function Panel({ title, id, children }: { title: string; id: string; children: ReactNode }) {
   return (

@@ -59,9 +59,7 @@ export const meta: MetaFunction = () => [{ title: "Organize a letter · Undersig
 
 export default function EditLetter() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as
-    | { intent: string; ok: boolean; errors: Record<string, string>; values?: typeof data.values; demands?: typeof data.demands; preview?: { count: number | null; criteria: Record<string, string | undefined> }; invalidated?: number }
-    | undefined;
+  const result = useActionData<typeof action>();
   const { letter } = data;
   const draftErrors = result && !result.ok && result.values ? result.errors : {};
   return (
