@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { loadConfigOrExit } from "../app/utils/env.server";
 import { publishLetter } from "../app/models/letter-admin.server";
 import { connect, type DB } from "./connection";
+import { isMain, runMain } from "./main";
 import { migrateToLatest } from "./migrate";
 
 export const DEMO_SLUG = "demo";
@@ -45,13 +46,15 @@ export async function seedDemo(db: DB): Promise<"created" | "exists"> {
 }
 
 // `npm run db:seed`
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const config = loadConfigOrExit(process.env);
-  const { db } = connect(config.database);
-  try {
-    await migrateToLatest(db);
-    console.log(`demo letter: ${await seedDemo(db)} (/letters/${DEMO_SLUG})`);
-  } finally {
-    await db.destroy();
-  }
+if (isMain(import.meta.url)) {
+  runMain(async () => {
+    const config = loadConfigOrExit(process.env);
+    const { db } = connect(config.database);
+    try {
+      await migrateToLatest(db);
+      console.log(`demo letter: ${await seedDemo(db)} (/letters/${DEMO_SLUG})`);
+    } finally {
+      await db.destroy();
+    }
+  });
 }

@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
@@ -56,6 +61,48 @@ describe(`foundation (${dbLabel})`, () => {
     const response = await other.get("/healthz");
     expect(response.status).toBe(503);
     await other.close().catch(() => {});
+  });
+
+  it("answers /readyz 200 when the database answers and every migration ran, 503 when one is missing or the database is gone", async () => {
+    const other = await startTestApp();
+    try {
+      const ready = await other.get("/readyz");
+      expect(ready.status).toBe(200);
+      expect(await ready.text()).toBe("ready");
+      const last = Object.keys(migrations).at(-1)!;
+      await sql`DELETE FROM kysely_migration WHERE name = ${last}`.execute(other.services.db);
+      const behind = await other.get("/readyz");
+      expect(behind.status).toBe(503);
+      expect(await behind.text()).toContain("1 migration(s) not run");
+      // /healthz only says the process and database are alive.
+      expect((await other.get("/healthz")).status).toBe(200);
+      await other.database.connection.db.destroy();
+      expect((await other.get("/readyz")).status).toBe(503);
+    } finally {
+      await other.close().catch(() => {});
+    }
+  });
+
+  it("migrates with `npm run db:migrate` from a checkout path with a space (through a symlink), and fails loudly on a bad database", async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), "undersigned migrate "));
+    const checkout = path.join(parent, "my checkout");
+    symlinkSync(process.cwd(), checkout);
+    const dataDir = mkdtempSync(path.join(tmpdir(), "undersigned-migrate-data-"));
+    const run = (env: Record<string, string>) =>
+      promisify(execFile)(process.execPath, ["--import", "tsx", path.join(checkout, "db/migrate.ts")], {
+        cwd: checkout,
+        env: { PATH: process.env.PATH!, NODE_ENV: "development", DATA_DIR: dataDir, ...env },
+      }).then(
+        (r) => ({ code: 0, out: r.stdout + r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+      );
+    const first = await run({});
+    expect(first.out).toContain("migrated");
+    expect(first.code).toBe(0);
+    expect((await run({})).out).toContain("already up to date");
+    const broken = await run({ DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+    expect(broken.code).toBe(1);
+    expect(broken.out).toMatch(/ECONNREFUSED|connect/);
   });
 
   it("lists development mail at /dev/mail with clickable links, and hides it in production and wherever SMTP is used", async () => {
