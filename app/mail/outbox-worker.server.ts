@@ -1,5 +1,6 @@
 import { renderEmail, type EmailKind } from "../../emails/index";
 import { claimDueEmails, deleteOldEmails, markEmailFailed, markEmailSent, openPayload } from "./outbox.server";
+import { reencryptStale } from "../models/key-rotation.server";
 import { forgetExpired } from "../models/retention.server";
 import { purgeUnconfirmedSignatures } from "../models/signature.server";
 import type { Services } from "../utils/services.server";
@@ -41,11 +42,17 @@ function errorSummary(error: unknown): string {
   return (parts || "error") + (e.message ? `: ${e.message.replace(/\S+@\S+/g, "<address>")}` : "");
 }
 
-/** Housekeeping that belongs to no request: retention of unconfirmed signatures, old outbox rows. */
-export async function runMaintenance(services: Pick<Services, "db">): Promise<void> {
+/**
+ * Housekeeping that belongs to no request: retention (unconfirmed signatures, old outbox rows, expired
+ * tokens and sessions) and re-sealing what an older encryption key still holds.
+ */
+export async function runMaintenance(services: Pick<Services, "db" | "keys" | "log">): Promise<void> {
   await purgeUnconfirmedSignatures(services.db);
   await deleteOldEmails(services.db);
   await forgetExpired(services.db);
+  const rotation = await reencryptStale(services.db, services.keys);
+  const moved = Object.values(rotation.reencrypted).reduce((a, b) => a + b, 0);
+  if (moved > 0 || rotation.unreadable > 0) services.log("info", { event: "reencrypted", ...rotation.reencrypted, unreadable: rotation.unreadable });
 }
 
 export interface Worker {

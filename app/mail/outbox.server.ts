@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { OutboxRow } from "../../db/schema";
 import type { EmailKind, EmailProps } from "../../emails/index";
-import { decrypt, encrypt } from "../utils/crypto.server";
+import { decrypt, encrypt, type Keyring } from "../utils/crypto.server";
 
 export const MAX_ATTEMPTS = 8;
 /** A claimed row is invisible to other workers for this long; a crashed worker's rows come back after it. */
@@ -14,18 +14,18 @@ export interface OutboxPayload<K extends EmailKind = EmailKind> {
 }
 
 /** Seals recipient and props together: the address (and any token in a link) is at rest only encrypted. */
-export function sealPayload<K extends EmailKind>(key: Buffer, to: string, props: EmailProps[K]): Buffer {
+export function sealPayload<K extends EmailKind>(key: Keyring, to: string, props: EmailProps[K]): Buffer {
   return encrypt(key, JSON.stringify({ to, props }));
 }
 
-export function openPayload(key: Buffer, sealed: Uint8Array): OutboxPayload {
+export function openPayload(key: Keyring, sealed: Uint8Array): OutboxPayload {
   return JSON.parse(decrypt(key, sealed));
 }
 
 /** Call with the transaction of the change that causes the mail, so both commit or neither does. */
 export async function enqueueEmail<K extends EmailKind>(
   trx: DB,
-  key: Buffer,
+  key: Keyring,
   kind: K,
   to: string,
   props: EmailProps[K],

@@ -29,39 +29,83 @@ export interface Keys {
   /** Rate-limit keys for addresses: unlike signatures' fingerprints, so a limiter row links to nothing. */
   rateLimit: Buffer;
   /** AES-256-GCM for addresses waiting in the outbox, sealed submissions and organizer addresses. */
-  encryption: Buffer;
+  encryption: Keyring;
   /** Derives each signature's one stable withdraw token from its fingerprint. */
   withdraw: Buffer;
 }
 
-/** One secret, several independent keys: a leak of one derived key does not expose the others. */
-export function deriveKeys(emailHashSecret: string): Keys {
-  const derive = (secret: string, purpose: string) =>
-    Buffer.from(hkdfSync("sha256", secret, "undersigned", purpose, 32));
+/**
+ * Encryption keys by version. New ciphertexts use `current`; older ones open with whichever key
+ * they name, so a key can be rotated without losing pending mail (docs/decisions/008).
+ */
+export interface Keyring {
+  current: { id: number; key: Buffer };
+  byId: ReadonlyMap<number, Buffer>;
+}
+
+const derive = (secret: string, purpose: string) => Buffer.from(hkdfSync("sha256", secret, "undersigned", purpose, 32));
+
+/**
+ * One secret, several independent keys: a leak of one derived key does not expose the others.
+ * `encryptionSecrets` (ENCRYPTION_KEYS) are versioned encryption secrets, current first; key 0,
+ * derived from EMAIL_HASH_SECRET, is always kept for reading what was sealed before them.
+ */
+export function deriveKeys(emailHashSecret: string, encryptionSecrets: { id: number; secret: string }[] = []): Keys {
+  const legacy = derive(emailHashSecret, "encryption");
+  const byId = new Map<number, Buffer>([[0, legacy]]);
+  for (const { id, secret } of encryptionSecrets) byId.set(id, derive(secret, "encryption"));
+  const currentId = encryptionSecrets[0]?.id ?? 0;
   return {
     signerHash: derive(emailHashSecret, "signer-hash"),
     organizerHash: derive(emailHashSecret, "organizer-hash"),
     ipHash: derive(emailHashSecret, "ip-hash"),
     rateLimit: derive(emailHashSecret, "rate-limit"),
-    encryption: derive(emailHashSecret, "encryption"),
+    encryption: { current: { id: currentId, key: byId.get(currentId)! }, byId },
     withdraw: derive(emailHashSecret, "withdraw-token"),
   };
 }
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** Versioned ciphertexts start with these bytes and the key id; older ones are bare iv+tag+body (key 0). */
+const MAGIC = Buffer.from("US1", "latin1");
+const HEADER_BYTES = MAGIC.length + 1;
 
-/** AES-256-GCM; `aad` binds the ciphertext to where it is stored (it will not open anywhere else). */
-export function encrypt(key: Buffer, plaintext: string, aad?: string): Buffer {
+/** AES-256-GCM under the current key; `aad` binds the ciphertext to where it is stored (it will not open anywhere else). */
+export function encrypt(keyring: Keyring, plaintext: string, aad?: string): Buffer {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const cipher = createCipheriv("aes-256-gcm", keyring.current.key, iv);
   if (aad !== undefined) cipher.setAAD(Buffer.from(aad, "utf8"));
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  return Buffer.concat([MAGIC, Buffer.from([keyring.current.id]), iv, cipher.getAuthTag(), body]);
 }
 
-export function decrypt(key: Buffer, sealed: Uint8Array, aad?: string): string {
+/** The key id a ciphertext was sealed with (0 for the unversioned format). */
+export function keyIdOf(sealed: Uint8Array): number {
   const buf = Buffer.from(sealed);
+  return buf.subarray(0, MAGIC.length).equals(MAGIC) && buf.length > HEADER_BYTES + IV_BYTES + TAG_BYTES ? buf[MAGIC.length]! : 0;
+}
+
+export function decrypt(keyring: Keyring, sealed: Uint8Array, aad?: string): string {
+  const buf = Buffer.from(sealed);
+  const versioned = buf.subarray(0, MAGIC.length).equals(MAGIC) && buf.length > HEADER_BYTES + IV_BYTES + TAG_BYTES;
+  if (versioned) {
+    const key = keyring.byId.get(buf[MAGIC.length]!);
+    if (key) {
+      try {
+        return open(key, buf.subarray(HEADER_BYTES), aad);
+      } catch (error) {
+        // An unversioned ciphertext whose random IV happens to begin with the magic bytes: try that below.
+        if (!keyring.byId.has(0)) throw error;
+      }
+    }
+  }
+  const legacy = keyring.byId.get(0);
+  if (!legacy) throw new Error("no key to open this ciphertext");
+  return open(legacy, buf, aad);
+}
+
+function open(key: Buffer, buf: Buffer, aad?: string): string {
   const decipher = createDecipheriv("aes-256-gcm", key, buf.subarray(0, IV_BYTES));
   if (aad !== undefined) decipher.setAAD(Buffer.from(aad, "utf8"));
   decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));

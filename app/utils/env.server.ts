@@ -21,6 +21,31 @@ const EnvSchema = z.object({
   // Secrets: long enough to be keys, not passwords someone typed.
   SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   EMAIL_HASH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  // Versioned encryption secrets, current first: "2:<secret>,1:<secret>" (docs/decisions/008).
+  ENCRYPTION_KEYS: optional(
+    z.string().transform((raw, ctx) => {
+      const entries = raw.split(",").map((part) => part.trim()).filter(Boolean);
+      const keys: { id: number; secret: string }[] = [];
+      for (const entry of entries) {
+        const match = /^(\d{1,3}):(.+)$/.exec(entry);
+        const id = match ? Number(match[1]) : NaN;
+        if (!match || id < 1 || id > 255) {
+          ctx.addIssue({ code: "custom", message: "each entry must be <id>:<secret> with an id from 1 to 255, like 2:abc…,1:def…" });
+          return z.NEVER;
+        }
+        if (match[2]!.length < 32) {
+          ctx.addIssue({ code: "custom", message: `the secret of key ${id} must be at least 32 characters` });
+          return z.NEVER;
+        }
+        if (keys.some((k) => k.id === id)) {
+          ctx.addIssue({ code: "custom", message: `key id ${id} appears twice` });
+          return z.NEVER;
+        }
+        keys.push({ id, secret: match[2]! });
+      }
+      return keys;
+    }),
+  ),
   PORT: optional(z.coerce.number().int().min(0).max(65535)),
   HOST: optional(z.string().regex(/^[0-9A-Za-z.:[\]-]+$/, "must be an address to listen on, like 127.0.0.1 or 0.0.0.0")),
   WORKER: optional(onOff),
@@ -42,6 +67,8 @@ export interface Config {
   secureCookies: boolean;
   sessionSecret: string;
   emailHashSecret: string;
+  /** Versioned encryption secrets, current first; empty: key 0, derived from EMAIL_HASH_SECRET. */
+  encryptionKeys: { id: number; secret: string }[];
   port: number;
   /** The address to listen on: loopback in development (a laptop on café Wi-Fi serves nobody else). */
   host: string;
@@ -93,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     appUrl,
     secureCookies: appUrl.startsWith("https:"),
     ...secrets,
+    encryptionKeys: e.ENCRYPTION_KEYS ?? [],
     port,
     host: e.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
     workerEnabled,

@@ -35,7 +35,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   if (connection.kind === "pglite" && !overrides.connection) await migrateToLatest(connection.db);
   const mailer =
     overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom });
-  const keys = deriveKeys(config.emailHashSecret);
+  const keys = deriveKeys(config.emailHashSecret, config.encryptionKeys);
   const limits = createRateLimits(connection.pool, config.rateLimitsEnabled, undefined, keys.rateLimit);
   return {
     config,

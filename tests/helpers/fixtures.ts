@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { DB } from "../../db/connection";
-import { sha256 } from "../../app/utils/crypto.server";
+import { deriveKeys, encrypt, sha256 } from "../../app/utils/crypto.server";
+import { TEST_SECRETS } from "./app";
 import { createLetter, publishLetter, type DemandInput } from "../../app/models/letter-admin.server";
 import type { LetterDraftInput } from "../../app/validation";
 
@@ -28,9 +29,11 @@ export function draftInput(overrides: Partial<LetterDraftInput> = {}): LetterDra
 
 /** An organizer row without going through login (tests of other journeys). */
 export async function createOrganizerRow(db: DB): Promise<string> {
+  // Sealed as the app seals it (with the test secret), so key rotation and listings can open it.
+  const address = `fixture.${randomBytes(4).toString("hex")}@organizers.test`;
   const row = await db
     .insertInto("organizers")
-    .values({ email_hash: randomBytes(16).toString("hex"), email_encrypted: randomBytes(32) })
+    .values({ email_hash: randomBytes(16).toString("hex"), email_encrypted: encrypt(deriveKeys(TEST_SECRETS.EMAIL_HASH_SECRET).encryption, address) })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
