@@ -96,7 +96,10 @@ export async function handleLetterAction(
     if (!parsed.success) return refused(intent, { inviteEmail: fieldErrors(parsed.error).email });
     // Each invitation sends a mail: the same limits as a login request for that address.
     const verdict = await context.limits.login(context.ipHash, addressKey(context.keys.rateLimit, "organizer", parsed.data.email));
-    if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
+    if (!verdict.ok) {
+    context.metrics.rateLimited.inc({ action: "invite", scope: verdict.scope });
+    throw tooManyRequests(verdict.retryAfterSeconds);
+  }
     await inviteOrganizer(db, context.keys, context.config.appUrl, letter.id, organizerId, parsed.data.email);
     return done(intent);
   }

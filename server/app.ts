@@ -3,6 +3,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
 import { hmac } from "../app/utils/crypto.server";
+import { serveMetrics } from "../app/utils/metrics.server";
 import type { Services } from "../app/utils/services.server";
 import { withDatabaseOutageAs503 } from "./outage";
 import { routePatternMatcher } from "./route-pattern";
@@ -29,15 +30,18 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
-      services.log("info", {
-        event: "request",
-        method: req.method,
-        route: routeOf(req.path),
-        status: res.statusCode,
-        ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
-      });
+      const route = routeOf(req.path);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      services.log("info", { event: "request", method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 });
+      services.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      services.metrics.httpDuration.observe({ method: req.method, route }, seconds);
     });
     next();
+  });
+
+  app.get("/metrics", async (req, res) => {
+    const answer = await serveMetrics(services.metrics, config.metricsToken, req.get("authorization"));
+    res.status(answer.status).set(answer.headers).send(answer.body);
   });
 
   // Headers for every response. The Content-Security-Policy, with its per-document nonce, is set by

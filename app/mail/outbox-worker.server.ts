@@ -14,21 +14,31 @@ function isPermanent(error: unknown): boolean {
 }
 
 /** Sends one batch of due mail; returns how many rows it claimed. */
-type WorkerServices = Pick<Services, "db" | "keys" | "mailer" | "log"> & { config?: Pick<Services["config"], "outboxLeaseSeconds"> };
+type WorkerServices = Pick<Services, "db" | "keys" | "mailer" | "log"> & {
+  config?: Pick<Services["config"], "outboxLeaseSeconds">;
+  metrics?: Services["metrics"];
+};
 
 export async function processOutboxBatch(services: WorkerServices): Promise<number> {
   const rows = await claimDueEmails(services.db, BATCH, services.config?.outboxLeaseSeconds);
+  if (rows.length > 0) services.metrics?.workerBatches.inc();
   await Promise.all(
     rows.map(async (row) => {
+      const kind = row.kind;
+      const started = process.hrtime.bigint();
       try {
         if (!row.payload) throw new Error("payload already erased");
         const { to, props } = openPayload(services.keys.encryption, row.payload);
         await services.mailer.send(to, renderEmail(row.kind as EmailKind, props as never));
       } catch (error) {
-        await markEmailFailed(services.db, row, errorSummary(error), isPermanent(error));
+        const permanent = isPermanent(error);
+        await markEmailFailed(services.db, row, errorSummary(error), permanent);
+        services.metrics?.mailFailed.inc({ kind, permanent: String(permanent) });
         services.log("warn", { event: "mail_failed", outboxId: row.id, attempt: row.attempts, error: errorSummary(error) });
         return;
       }
+      services.metrics?.mailSendSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
+      services.metrics?.mailSent.inc({ kind });
       await markEmailSent(services.db, row);
     }),
   );

@@ -53,8 +53,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const verdict = await context.limits.sign(ipHash, signAddressKeys(context.keys.rateLimit, letter.id, parsed.data.email), letter.id);
   // A limit on the submitter answers 429. A limit on the address is the owner's protection, not the
   // submitter's business: it answers like everything else, and simply sends nothing.
+  if (!verdict.ok) context.metrics.rateLimited.inc({ action: "sign", scope: verdict.scope });
   if (!verdict.ok && verdict.scope !== "address") throw tooManyRequests(verdict.retryAfterSeconds);
-  if (verdict.ok) await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, ipHash);
+  if (verdict.ok) {
+    await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, ipHash);
+    context.metrics.signatures.inc({ event: "submitted" });
+  }
   // The same answer for a new, pending, confirmed or capped address: only the mail differs.
   return redirect(`/letters/${letter.slug}/check-inbox`, { status: 303, headers: { "Cache-Control": NO_STORE } });
 }

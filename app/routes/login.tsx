@@ -17,7 +17,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = LoginSchema.safeParse(values);
   if (!parsed.success) return badRequest({ errors: fieldErrors(parsed.error), values });
   const verdict = await context.limits.login(context.ipHash, addressKey(context.keys.rateLimit, "organizer", parsed.data.email));
-  if (!verdict.ok) throw tooManyRequests(verdict.retryAfterSeconds);
+  if (!verdict.ok) {
+    context.metrics.rateLimited.inc({ action: "login", scope: verdict.scope });
+    throw tooManyRequests(verdict.retryAfterSeconds);
+  }
   await requestLogin(context.db, context.keys, context.config.appUrl, parsed.data.email);
   // The same answer whether or not the address has an account, and nothing of the address echoed back.
   return redirect("/login?sent=1", { status: 303, headers: { "Cache-Control": NO_STORE } });

@@ -65,7 +65,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const parsed = ConfirmSchema.safeParse(values);
   if (parsed.success) {
     const confirmed = await confirmSignature(context.db, token, parsed.data);
-    if (confirmed) return back({ "Set-Cookie": await rememberResult(context, "verify", token) });
+    if (confirmed) {
+      context.metrics.signatures.inc({ event: "confirmed" });
+      return back({ "Set-Cookie": await rememberResult(context, "verify", token) });
+    }
   }
   // Nothing changed: say why, or let the GET show what it may (a second POST is harmless).
   const link = await findConfirmLink(context.db, context.keys, token);

@@ -23,7 +23,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (!TOKEN_PATTERN.test(token)) throw unknownLink();
   const withdrawn = await withdrawSignature(context.db, token);
   // The public count and name list follow at once.
-  if (withdrawn) invalidateLetter(context.cache, withdrawn.letter);
+  if (withdrawn) {
+    invalidateLetter(context.cache, withdrawn.letter);
+    context.metrics.signatures.inc({ event: "withdrawn" });
+  }
   return redirect(new URL(request.url).pathname, {
     status: 303,
     headers: { ...noStoreHeaders(), "Set-Cookie": await rememberResult(context, "withdraw", token) },

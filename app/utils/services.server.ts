@@ -4,6 +4,7 @@ import { deriveKeys, type Keys } from "./crypto.server";
 import { createMailer, type Mailer } from "../mail/transport.server";
 import type { Config } from "./env.server";
 import { createLogger, type Logger } from "./log.server";
+import { createMetrics, type Metrics } from "./metrics.server";
 import { createRateLimits, type RateLimits } from "./rate-limit.server";
 import { TtlCache } from "./cache.server";
 
@@ -18,6 +19,8 @@ export interface Services {
   /** Public reads (letter by slug, counts) cached for about a second: a viral link hits memory, not the database. */
   cache: TtlCache;
   log: Logger;
+  /** Prometheus metrics of this process (GET /metrics with METRICS_TOKEN). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     limits,
     cache: overrides.cache ?? new TtlCache(),
     log: overrides.log ?? createLogger(),
+    metrics: createMetrics(connection.db),
     async close() {
       mailer.close();
       await connection.db.destroy();
