@@ -55,3 +55,26 @@ describe("emails", () => {
     expect(oneLine("a\u2028b\nc")).toBe("a b c");
   });
 });
+
+describe("the words of every message", () => {
+  // Reviewed wording: a change to what signers and organizers read shows up here, word for word.
+  for (const kind of Object.keys(samples) as EmailKind[]) {
+    it(`${kind} reads exactly as reviewed`, () => {
+      expect(renderEmail(kind, samples[kind] as never)).toMatchSnapshot();
+    });
+  }
+
+  it("refuses a kind it does not know", () => {
+    expect(() => renderEmail("newsletter" as EmailKind, {} as never)).toThrow("unknown email kind: newsletter");
+  });
+
+  it("escapes every character HTML treats specially, and nothing else", () => {
+    expect(escapeHtml("plain text 123")).toBe("plain text 123");
+    expect(escapeHtml("&")).toBe("&amp;");
+    expect(escapeHtml("<>")).toBe("&lt;&gt;");
+    expect(escapeHtml(`"'`)).toBe("&quot;&#39;");
+    expect(oneLine("x\r\n\r\ny")).toBe("x y");
+    expect(oneLine("x\u2029y")).toBe("x y");
+    expect(oneLine("  y  ")).toBe("y");
+  });
+});
