@@ -75,3 +75,6 @@ export function handleError(error: unknown, { request, context }: { request: Req
   if (context?.log) context.log("error", fields);
   else console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", ...fields }));
 }
+
+// The process entry points (server/*.js) find these in the build: see app/processes.server.ts.
+export { runMigrate, runSeed, runWebProcess, runWorkerProcess } from "./processes.server";

@@ -1,9 +1,6 @@
 import { sql } from "kysely";
-import { loadConfigOrExit } from "../app/utils/env.server";
 import { publishLetter } from "../app/models/letter-admin.server";
-import { connect, type DB } from "./connection";
-import { isMain, runMain } from "./main";
-import { migrateToLatest } from "./migrate";
+import type { DB } from "./connection";
 
 export const DEMO_SLUG = "demo";
 
@@ -43,18 +40,4 @@ export async function seedDemo(db: DB): Promise<"created" | "exists"> {
     await publishLetter(trx, letter.id);
   });
   return "created";
-}
-
-// `npm run db:seed`
-if (isMain(import.meta.url)) {
-  runMain(async () => {
-    const config = loadConfigOrExit(process.env);
-    const { db } = connect(config.database);
-    try {
-      await migrateToLatest(db);
-      console.log(`demo letter: ${await seedDemo(db)} (/letters/${DEMO_SLUG})`);
-    } finally {
-      await db.destroy();
-    }
-  });
 }

@@ -1,6 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { simpleParser } from "mailparser";
 
 export interface DevMessage {
   file: string;
@@ -12,6 +11,8 @@ export interface DevMessage {
 
 /** The newest messages in the mail directory, parsed: development only, for following links. */
 export async function readMailDir(mailDir: string, limit = 50): Promise<DevMessage[]> {
+  // Loaded here, on the development page's first use: production never loads a mail parser.
+  const { simpleParser } = await import("mailparser");
   let files: string[];
   try {
     files = (await readdir(mailDir)).filter((f) => f.endsWith(".eml"));

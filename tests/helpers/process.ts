@@ -12,13 +12,16 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `server/index.ts` (what `npm start` runs) or the worker as a real child process. */
+/**
+ * Starts `server/index.js` (what `npm start` runs) or `server/worker.js` (`npm run worker`) as a
+ * real child process, with plain node on the compiled build, exactly as in production.
+ */
 export async function spawnProcess(
-  entry: "server/index.ts" | "server/worker.ts",
+  entry: "server/index.js" | "server/worker.js",
   env: Record<string, string>,
   { waitFor = "listening" }: { waitFor?: string } = {},
 ): Promise<RunningProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const child = spawn(process.execPath, [entry], {
     env: {
       PATH: process.env.PATH,
       DATA_DIR: mkdtempSync(path.join(tmpdir(), "undersigned-proc-")),
@@ -56,7 +59,7 @@ export async function spawnProcess(
 /** Runs an entry to completion and returns its exit code and output (for start-up failures). */
 export function runToExit(entry: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    const child = spawn(process.execPath, [entry], {
       env: { PATH: process.env.PATH, DATA_DIR: mkdtempSync(path.join(tmpdir(), "undersigned-proc-")), ...env } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -8,14 +8,14 @@ import { runToExit } from "../helpers/process";
 
 describe("configuration", () => {
   it("refuses to start in production without SESSION_SECRET, naming it", async () => {
-    const { code, output } = await runToExit("server/index.ts", { NODE_ENV: "production", EMAIL_HASH_SECRET: TEST_SECRETS.EMAIL_HASH_SECRET });
+    const { code, output } = await runToExit("server/index.js", { NODE_ENV: "production", EMAIL_HASH_SECRET: TEST_SECRETS.EMAIL_HASH_SECRET });
     expect(code).toBe(1);
     expect(output).toContain("SESSION_SECRET is required when NODE_ENV=production");
     expect(output).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
   });
 
   it("refuses to start the worker in production without EMAIL_HASH_SECRET, naming it", async () => {
-    const { code, output } = await runToExit("server/worker.ts", { NODE_ENV: "production", SESSION_SECRET: TEST_SECRETS.SESSION_SECRET });
+    const { code, output } = await runToExit("server/worker.js", { NODE_ENV: "production", SESSION_SECRET: TEST_SECRETS.SESSION_SECRET });
     expect(code).toBe(1);
     expect(output).toContain("EMAIL_HASH_SECRET is required when NODE_ENV=production");
   });
@@ -24,7 +24,7 @@ describe("configuration", () => {
     const secrets = { NODE_ENV: "production", ...TEST_SECRETS };
     expect(() => loadConfig({ ...secrets, DATA_DIR: tmpdir() })).toThrow(/SMTP_URL is required when NODE_ENV=production/);
     expect(loadConfig({ ...secrets, DATA_DIR: tmpdir(), WORKER: "off" }).smtpUrl).toBeNull(); // a web process that sends nothing
-    const { code, output } = await runToExit("server/worker.ts", secrets);
+    const { code, output } = await runToExit("server/worker.js", secrets);
     expect(code).toBe(1);
     expect(output).toContain("SMTP_URL is required");
   });

@@ -57,7 +57,7 @@ describe(`faults (${dbLabel})`, () => {
     const env = { DATABASE_URL: database.url!, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "2" };
     // The relay takes 10 messages, then stalls: the first worker is certainly mid-batch when killed.
     smtp.holdAfter(10);
-    const first = await spawnProcess("server/worker.ts", env, { waitFor: "worker_started" });
+    const first = await spawnProcess("server/worker.js", env, { waitFor: "worker_started" });
     await smtp.waitFor((mails) => mails.length >= 10, 15_000);
     first.child.kill("SIGKILL");
     await first.stop();
@@ -65,7 +65,7 @@ describe(`faults (${dbLabel})`, () => {
     expect(deliveredByFirst).toBeLessThan(total);
 
     smtp.release();
-    const second = await spawnProcess("server/worker.ts", env, { waitFor: "worker_started" });
+    const second = await spawnProcess("server/worker.js", env, { waitFor: "worker_started" });
     cleanups.push(() => second.stop());
     await smtp.waitFor((mails) => new Set(mails.map((m) => m.to)).size === total, 30_000);
     await expect

@@ -83,13 +83,13 @@ describe(`foundation (${dbLabel})`, () => {
     }
   });
 
-  it("migrates with `npm run db:migrate` from a checkout path with a space (through a symlink), and fails loudly on a bad database", async () => {
+  it("migrates with `npm run db:migrate` (plain node, the compiled build) from a checkout path with a space, through a symlink, and fails loudly on a bad database", async () => {
     const parent = mkdtempSync(path.join(tmpdir(), "undersigned migrate "));
     const checkout = path.join(parent, "my checkout");
     symlinkSync(process.cwd(), checkout);
     const dataDir = mkdtempSync(path.join(tmpdir(), "undersigned-migrate-data-"));
     const run = (env: Record<string, string>) =>
-      promisify(execFile)(process.execPath, ["--import", "tsx", path.join(checkout, "db/migrate.ts")], {
+      promisify(execFile)(process.execPath, [path.join(checkout, "server/migrate.js")], {
         cwd: checkout,
         env: { PATH: process.env.PATH!, NODE_ENV: "development", DATA_DIR: dataDir, ...env },
       }).then(

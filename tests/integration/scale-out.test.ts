@@ -21,10 +21,10 @@ describe(`scale-out (${dbLabel})`, () => {
     smtp = await new TestSmtpServer().start();
     const env = { DATABASE_URL: database.url!, SMTP_URL: smtp.url, APP_URL: "http://letters.test" };
     const [webA, webB, workerA, workerB] = await Promise.all([
-      spawnProcess("server/index.ts", { ...env, WORKER: "off" }),
-      spawnProcess("server/index.ts", { ...env, WORKER: "off" }),
-      spawnProcess("server/worker.ts", env, { waitFor: "worker_started" }),
-      spawnProcess("server/worker.ts", env, { waitFor: "worker_started" }),
+      spawnProcess("server/index.js", { ...env, WORKER: "off" }),
+      spawnProcess("server/index.js", { ...env, WORKER: "off" }),
+      spawnProcess("server/worker.js", env, { waitFor: "worker_started" }),
+      spawnProcess("server/worker.js", env, { waitFor: "worker_started" }),
     ]);
     processes.push(webA!, webB!, workerA!, workerB!);
     const webs = [webA!, webB!];

@@ -31,7 +31,7 @@ setupAll(async () => {
     await seedDemo(db);
     await db.destroy();
   }
-  server = await spawnProcess("server/index.ts", env);
+  server = await spawnProcess("server/index.js", env);
 });
 afterAll(async () => {
   await server?.stop();
