@@ -1,6 +1,7 @@
 import { createCookie, redirect, type AppLoadContext, type Cookie } from "@remix-run/node";
 import type { Letter } from "../db/schema";
 import { findOrganizerLetter } from "./models/membership.server";
+import { isOperator } from "./models/moderation.server";
 import { createSession, deleteSession, findSessionOrganizer, SESSION_DAYS } from "./models/session.server";
 import { NO_STORE, notFound } from "./utils/http.server";
 
@@ -68,4 +69,11 @@ export async function requireLetter(
   const letter = await findOrganizerLetter(context.db, organizerId, letterId ?? "");
   if (!letter) throw notFound();
   return { organizerId, letter };
+}
+
+/** The operators' pages: an organizer session whose address is one of OPERATOR_EMAILS, or 404. */
+export async function requireOperator(request: Request, context: AppLoadContext): Promise<string> {
+  const organizerId = await requireOrganizer(request, context);
+  if (!(await isOperator(context.db, context.keys, context.config.operatorEmails, organizerId))) throw notFound();
+  return organizerId;
 }

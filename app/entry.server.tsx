@@ -77,4 +77,4 @@ export function handleError(error: unknown, { request, context }: { request: Req
 }
 
 // The process entry points (server/*.js) find these in the build: see app/processes.server.ts.
-export { runMigrate, runSeed, runWebProcess, runWorkerProcess } from "./processes.server";
+export { runAdmin, runMigrate, runSeed, runWebProcess, runWorkerProcess } from "./processes.server";

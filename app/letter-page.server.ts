@@ -1,4 +1,4 @@
-import type { AppLoadContext } from "@remix-run/node";
+import { json, type AppLoadContext } from "@remix-run/node";
 import type { LetterViewData } from "./components/letter-view";
 import { notFound } from "./utils/http.server";
 import { renderMarkdown } from "./utils/markdown.server";
@@ -81,4 +81,17 @@ export function pageParam(request: Request): number {
  */
 export function requireSignerPage(page: number, namedSigners: number): void {
   if (!signerPageExists(page, namedSigners)) throw notFound("There are not that many signers.");
+}
+
+/** The tombstone of a letter the operators took down: everything public about it answers this. */
+export function takenDownMessage(takenDown: { at: string; reason: string }): string {
+  const day = new Date(takenDown.at).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  return `This letter was taken down by the operators of this site on ${day}. Reason: ${takenDown.reason}`;
+}
+
+/** For pages: a taken-down letter answers 410 with its tombstone. */
+export function requireNotTakenDown(letter: { takenDown: { at: string; reason: string } | null }): void {
+  if (letter.takenDown) {
+    throw json({ title: "This letter was taken down", detail: takenDownMessage(letter.takenDown) }, { status: 410, headers: { "Cache-Control": "no-store" } });
+  }
 }

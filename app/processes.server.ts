@@ -5,6 +5,7 @@ import { connect } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import { DEMO_SLUG, seedDemo } from "../db/seed";
 import { startWorker } from "./mail/outbox-worker.server";
+import { findOrganizerByEmail, openReports, restoreLetter, setOrganizerSuspended, takeDownLetter } from "./models/moderation.server";
 import { loadConfigOrExit, mailDirInProduction } from "./utils/env.server";
 import { serveMetrics } from "./utils/metrics.server";
 import { createServices } from "./utils/services.server";
@@ -100,5 +101,60 @@ export async function runSeed(): Promise<void> {
     console.log(`demo letter: ${await seedDemo(db)} (/letters/${DEMO_SLUG})`);
   } finally {
     await db.destroy();
+  }
+}
+
+const ADMIN_USAGE = `Usage: npm run admin -- <command>
+  reports                               open reports, newest first
+  take-down <slug> --reason "<reason>"  take a letter down; the reason is shown on its page
+  restore <slug>                        put a taken-down letter back
+  suspend <email>                       suspend an organizer account (signs it out)
+  unsuspend <email>                     lift a suspension`;
+
+/**
+ * `npm run admin -- …`: the operators' actions, for when the web is not an option. Audited as the
+ * command line. Exit 0 on success, 1 when nothing could be done (with the reason), 2 on misuse.
+ */
+export async function runAdmin(argv: string[]): Promise<void> {
+  const [command, target, ...rest] = argv;
+  const reasonAt = rest.indexOf("--reason");
+  const reason = reasonAt >= 0 ? (rest[reasonAt + 1] ?? "").trim() : "";
+  const usage = (message?: string) => {
+    if (message) console.error(message);
+    console.error(ADMIN_USAGE);
+    process.exit(2);
+  };
+  if (!command || !["reports", "take-down", "restore", "suspend", "unsuspend"].includes(command)) usage(command ? `Unknown command: ${command}` : undefined);
+  if (command !== "reports" && !target) usage(`${command} needs a ${command.includes("suspend") ? "email address" : "letter slug"}.`);
+  if (command === "take-down" && reason.length < 5) usage('take-down needs --reason "<the public reason>" (at least 5 characters).');
+
+  const config = loadConfigOrExit(process.env);
+  const services = await createServices(config);
+  const actor = { kind: "cli" as const };
+  const fail = (message: string) => {
+    console.error(message);
+    process.exitCode = 1;
+  };
+  try {
+    if (command === "reports") {
+      const reports = await openReports(services.db, services.keys);
+      if (reports.length === 0) console.log("No open reports.");
+      for (const r of reports) console.log(`${r.at}  /letters/${r.slug}  ${r.reason.replace(/\s+/g, " ")}${r.contact ? `  (reply to ${r.contact})` : ""}`);
+      return;
+    }
+    if (command === "take-down" || command === "restore") {
+      const letter = await services.db.selectFrom("letters").select("id").where("slug", "=", target!).executeTakeFirst();
+      if (!letter) return fail(`No letter with the slug "${target}".`);
+      const changed = command === "take-down" ? await takeDownLetter(services.db, actor, letter.id, reason) : await restoreLetter(services.db, actor, letter.id);
+      if (!changed) return fail(command === "take-down" ? "That letter is already taken down (or still a draft)." : "That letter is not taken down.");
+      console.log(command === "take-down" ? `Taken down: /letters/${target}` : `Restored: /letters/${target}`);
+      return;
+    }
+    const organizerId = await findOrganizerByEmail(services.db, services.keys, target!);
+    if (!organizerId) return fail("No organizer account with that address.");
+    if (!(await setOrganizerSuspended(services.db, actor, organizerId, command === "suspend"))) return fail("Nothing to change for that organizer.");
+    console.log(command === "suspend" ? "Suspended, and signed out everywhere." : "The suspension is lifted.");
+  } finally {
+    await services.close();
   }
 }

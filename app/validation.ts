@@ -348,3 +348,20 @@ export const InvalidationSchema = z
   })
   .refine((c) => c.invDomain || c.invFrom || c.invTo, { message: "Choose a domain or a time window", path: ["invDomain"] })
   .refine((c) => !c.invFrom || !c.invTo || c.invFrom < c.invTo, { message: "The window must end after it starts", path: ["invTo"] });
+
+/** A report of a letter to the site's operators. */
+export const ReportSchema = z.object({
+  reason: freeText("The reason", 2_000, "2,000").pipe(z.string().trim().min(10, "Say in a sentence or two what is wrong with this letter")),
+  contact: z
+    .string()
+    .trim()
+    .max(254, "Email must be at most 254 characters")
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.email({ error: "Enter a valid email address, or leave it empty" }).nullable()),
+});
+
+/** An operator's takedown: the reason is shown to the public on the letter's tombstone. */
+export const TakedownSchema = z.object({
+  reason: oneLine("The public reason", 300).pipe(z.string().min(5, "Give the public reason in a few words")),
+});

@@ -17,6 +17,8 @@ export interface OrganizersTable {
   /** AES-GCM ciphertext, shown only to co-organizers of a shared letter. */
   email_encrypted: Buffer;
   created_at: Timestamp;
+  /** Set by an operator: the account can no longer sign in, and its sessions end. */
+  suspended_at: NullableTimestamp;
 }
 
 export interface SessionsTable {
@@ -60,6 +62,9 @@ export interface LettersTable {
   response_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Taken down by an operator: the public sees a tombstone with the reason; counts are frozen. */
+  taken_down_at: NullableTimestamp;
+  takedown_reason: string | null;
 }
 
 export interface LetterVersionsTable {
@@ -158,6 +163,28 @@ export interface EmailOutboxTable {
   created_at: Timestamp;
 }
 
+export interface LetterReportsTable {
+  id: Generated<string>;
+  letter_id: string;
+  reason: string;
+  /** An optional address to answer the reporter, sealed. */
+  contact_encrypted: Buffer | null;
+  resolved: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+}
+
+export interface OperatorAuditTable {
+  id: Generated<string>;
+  operator_id: string | null;
+  /** Who acted: "operator" (signed in) or "cli". */
+  actor: string;
+  action: string;
+  letter_id: string | null;
+  organizer_id: string | null;
+  detail: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   letter_id: string;
@@ -181,6 +208,8 @@ export interface Database {
   confirm_links: ConfirmLinksTable;
   email_outbox: EmailOutboxTable;
   audit_log: AuditLogTable;
+  letter_reports: LetterReportsTable;
+  operator_audit: OperatorAuditTable;
 }
 
 export type Letter = Selectable<LettersTable>;

@@ -146,4 +146,4 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
 
 const ALLOWED_METHODS = new Set(["GET", "HEAD", "POST", "OPTIONS"]);
 /** Check-inbox, confirm and withdraw pages, sign-in, and everything organizers see. */
-const PRIVATE_PAGES = /^\/(?:verify|withdraw|login|dashboard|dev)(?:\/|$)|^\/letters\/[^/]+\/check-inbox\/?$/i;
+const PRIVATE_PAGES = /^\/(?:verify|withdraw|login|dashboard|dev|admin)(?:\/|$)|^\/letters\/[^/]+\/(?:check-inbox|report)\/?$/i;

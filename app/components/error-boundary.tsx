@@ -15,6 +15,19 @@ const TITLES: Record<number, string> = {
 export function GeneralErrorBoundary() {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  // A response may carry its own heading and sentence: { title, detail } (a tombstone, say).
+  const own = isRouteErrorResponse(error) && error.data && typeof error.data === "object" ? (error.data as { title?: unknown; detail?: unknown }) : null;
+  if (own && typeof own.title === "string" && typeof own.detail === "string") {
+    return (
+      <section className="error-page" aria-labelledby="error-title">
+        <h1 id="error-title">{own.title}</h1>
+        <p data-testid="tombstone">{own.detail}</p>
+        <p>
+          <Link to="/">See all letters</Link>
+        </p>
+      </section>
+    );
+  }
   const detail =
     isRouteErrorResponse(error) && typeof error.data === "string" && error.data
       ? error.data

@@ -37,10 +37,16 @@ export interface PublicLetter {
   updatedAt: string;
   demands: PublicDemand[];
   updates: PublicUpdate[];
+  /** Taken down by the site's operators: the public sees only this. */
+  takenDown: { at: string; reason: string } | null;
 }
 
-/** A letter past its closing date is closed, whether or not anyone pressed the button. */
-export function effectiveStatus(letter: Pick<Letter, "status" | "closes_at">): LetterStatus {
+/**
+ * A letter past its closing date is closed, whether or not anyone pressed the button; so is a letter
+ * an operator took down (its counts are frozen).
+ */
+export function effectiveStatus(letter: Pick<Letter, "status" | "closes_at"> & { taken_down_at?: Date | null }): LetterStatus {
+  if (letter.status === "open" && letter.taken_down_at) return "closed";
   if (letter.status === "open" && letter.closes_at && letter.closes_at.getTime() <= Date.now()) return "closed";
   return letter.status;
 }
@@ -79,6 +85,7 @@ export async function loadLetterView(db: DB, letter: Letter): Promise<Omit<Publi
     updatedAt: letter.updated_at.toISOString(),
     demands: demands.map((d) => ({ kind: d.kind, text: d.text })),
     updates: updates.map((u) => ({ body: u.body, createdAt: u.created_at.toISOString() })),
+    takenDown: letter.taken_down_at ? { at: letter.taken_down_at.toISOString(), reason: letter.takedown_reason ?? "" } : null,
   };
 }
 
@@ -109,6 +116,7 @@ export async function listPublicLetters(db: DB): Promise<LetterSummary[]> {
     .selectAll()
     .where("listed", "=", true)
     .where("status", "<>", "draft")
+    .where("taken_down_at", "is", null)
     .orderBy(sql`CASE WHEN status = 'open' AND (closes_at IS NULL OR closes_at > now()) THEN 0 ELSE 1 END`)
     .orderBy("published_at", "desc")
     .orderBy("id", "desc")

@@ -63,8 +63,12 @@ export async function consumeLoginToken(db: DB, token: string): Promise<string |
       .insertInto("organizers")
       .values({ email_hash: row.email_hash, email_encrypted: row.email_encrypted ?? Buffer.alloc(0) })
       .onConflict((oc) => oc.column("email_hash").doUpdateSet({ email_hash: row.email_hash }))
-      .returning("id")
-      .executeTakeFirstOrThrow();
+      .returning(["id", "suspended_at"])
+      .executeTakeFirstOrThrow()
+      .then((r) => ({ id: r.id, suspended: r.suspended_at !== null }))
+      .then((r) => (r.suspended ? { id: null } : r));
+    // A suspended account signs in no more (the token is spent all the same).
+    if (!organizerId) return null;
     await acceptInvites(trx, organizerId);
     return organizerId;
   });

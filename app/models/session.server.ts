@@ -16,9 +16,12 @@ export async function createSession(db: DB, organizerId: string): Promise<string
 export async function findSessionOrganizer(db: DB, token: string): Promise<string | null> {
   const row = await db
     .selectFrom("sessions")
-    .select("organizer_id")
-    .where("id_hash", "=", sha256(token))
-    .where("expires_at", ">", new Date())
+    .innerJoin("organizers", "organizers.id", "sessions.organizer_id")
+    .select("sessions.organizer_id")
+    .where("sessions.id_hash", "=", sha256(token))
+    .where("sessions.expires_at", ">", new Date())
+    // A suspended account's sessions end with the suspension.
+    .where("organizers.suspended_at", "is", null)
     .executeTakeFirst();
   return row?.organizer_id ?? null;
 }

@@ -170,7 +170,7 @@ export async function findConfirmLink(db: DB, keys: Keys, token: string): Promis
     .innerJoin("letters as l", "l.id", "c.letter_id")
     .select([
       "c.used", "c.expires_at", "c.submission", "s.id as signature_id", "s.status",
-      "l.id as letter_id", "l.slug", "l.title", "l.status as letter_status", "l.closes_at", "l.reveal_threshold", "l.ask_job_title",
+      "l.id as letter_id", "l.slug", "l.title", "l.status as letter_status", "l.closes_at", "l.taken_down_at", "l.reveal_threshold", "l.ask_job_title",
     ])
     .where("c.token_hash", "=", tokenHash)
     .executeTakeFirst();
@@ -179,7 +179,7 @@ export async function findConfirmLink(db: DB, keys: Keys, token: string): Promis
     id: row.letter_id,
     slug: row.slug,
     title: row.title,
-    status: effectiveStatus({ status: row.letter_status, closes_at: row.closes_at }),
+    status: effectiveStatus({ status: row.letter_status, closes_at: row.closes_at, taken_down_at: row.taken_down_at }),
     revealThreshold: row.reveal_threshold,
     askJobTitle: row.ask_job_title,
   };
@@ -208,6 +208,7 @@ export async function confirmSignature(db: DB, token: string, choice: SignerChoi
        WHERE c.token_hash = ${sha256(token)} AND c.signature_id = s.id AND NOT c.used AND c.expires_at > now()
          AND s.status = 'pending'
          AND l.id = s.letter_id AND l.status = 'open' AND (l.closes_at IS NULL OR l.closes_at > now())
+         AND l.taken_down_at IS NULL
       RETURNING s.id, s.letter_id`.execute(trx);
     const row = confirmed.rows[0];
     if (!row) return null;

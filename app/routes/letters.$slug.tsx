@@ -5,13 +5,13 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterView } from "../components/letter-view";
 import { SignForm } from "../components/sign-form";
 import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests, routeHeaders } from "../utils/http.server";
-import { loadLetterPage, pageParam, requireSignerPage } from "../letter-page.server";
+import { loadLetterPage, pageParam, requireNotTakenDown, requireSignerPage } from "../letter-page.server";
 import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
 import { submitSignature } from "../models/signature.server";
@@ -22,6 +22,7 @@ import { fieldErrors, formFields, SIGN_FIELDS, signatureSchema } from "../valida
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");
   if (!letter) throw notFound();
+  requireNotTakenDown(letter);
   const pageNumber = pageParam(request);
   requireSignerPage(pageNumber, (await cachedCounts(context.db, context.cache, letter.id)).public);
   // Rendering Markdown and gathering counts once a second per page is plenty for a viral letter.
@@ -41,6 +42,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");
   if (!letter) throw notFound();
+  requireNotTakenDown(letter);
   if (letter.status !== "open") {
     throw new Response("This letter is closed: it no longer takes signatures.", { status: 409, headers: { "Cache-Control": NO_STORE } });
   }
@@ -112,7 +114,14 @@ export default function LetterPage() {
     ) : (
       <p className="notice">This letter is closed and no longer takes signatures. The count above is final.</p>
     );
-  return <LetterView letter={letter} verified={verified} signForm={signForm} />;
+  return (
+    <>
+      <LetterView letter={letter} verified={verified} signForm={signForm} />
+      <p className="muted report-link">
+        <Link to={`/letters/${letter.slug}/report`}>Report this letter</Link> to the operators of this site.
+      </p>
+    </>
+  );
 }
 
 export function ErrorBoundary() {

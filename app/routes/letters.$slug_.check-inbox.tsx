@@ -2,12 +2,14 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { notFound, PUBLIC_CACHE, routeHeaders } from "../utils/http.server";
+import { requireNotTakenDown } from "../letter-page.server";
 import { cachedPublicLetter } from "../models/letter.server";
 import { CONFIRM_TTL_HOURS, MAIL_WINDOW_HOURS, MAX_MAILS_PER_WINDOW } from "../models/signature.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");
   if (!letter) throw notFound();
+  requireNotTakenDown(letter);
   // Nothing here depends on who signed: every signer, new or not, lands on this same page.
   return json({ slug: letter.slug, title: letter.title }, { headers: { "Cache-Control": PUBLIC_CACHE } });
 }

@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
   OUTBOX_LEASE_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
   TRUST_PROXY: optional(z.coerce.number().int().min(0).max(10)),
+  OPERATOR_EMAILS: optional(z.string()),
   METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters").regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")),
   METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535)),
 });
@@ -80,6 +81,8 @@ export interface Config {
   trustProxy: number;
   /** How long a claimed outbox row stays invisible to other workers: a crashed worker's mail returns after it. */
   outboxLeaseSeconds: number;
+  /** Addresses whose organizer accounts may use /admin (lower-cased). */
+  operatorEmails: string[];
   /** Bearer token for GET /metrics; unset: no metrics endpoint at all. */
   metricsToken: string | null;
   /** A separate worker process serves /metrics on this port (the web process uses its own). */
@@ -134,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS ?? 120,
     trustProxy: e.TRUST_PROXY ?? 0,
     metricsToken: e.METRICS_TOKEN ?? null,
+    operatorEmails: (e.OPERATOR_EMAILS ?? "").split(/[\s,]+/).map((v) => v.trim().toLowerCase()).filter(Boolean),
     metricsPort: e.METRICS_PORT ?? null,
   };
 }

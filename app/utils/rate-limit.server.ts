@@ -21,6 +21,8 @@ export const LIMITS = {
   signPerLetter: { points: 12_000, duration: 60 },
   loginPerIp: { points: 30, duration: 600 },
   loginPerAddress: { points: 5, duration: 900 },
+  /** Reports of a letter by the public: plenty for a person, too few to flood the operators. */
+  reportPerIp: { points: 5, duration: 3600 },
 } as const;
 export const LETTER_SHARDS = 8;
 export type Limits = Record<keyof typeof LIMITS, { points: number; duration: number }>;
@@ -51,6 +53,7 @@ export interface RateLimits {
   enabled: boolean;
   sign(ipHash: string, address: { letter: string; anyLetter: string }, letterId: string): Promise<Verdict>;
   login(ipHash: string, addressHash: string): Promise<Verdict>;
+  report(ipHash: string): Promise<Verdict>;
 }
 
 /**
@@ -83,6 +86,7 @@ export function createRateLimits(pool: pg.Pool | null, enabled: boolean, limits:
   });
   const loginIp = make("login-ip", limits.loginPerIp);
   const loginAddress = make("login-address", limits.loginPerAddress);
+  const reportIp = make("report-ip", limits.reportPerIp);
 
   const consumeAll = async (steps: [RateLimiterAbstract, string, LimitScope][]): Promise<Verdict> => {
     if (!enabled) return { ok: true };
@@ -108,6 +112,7 @@ export function createRateLimits(pool: pg.Pool | null, enabled: boolean, limits:
         [signAddressAnyLetter, address.anyLetter, "address"],
         [signLetter, `${letterId}:${letterShard(address.letter)}`, "letter"],
       ]),
+    report: (ipHash) => consumeAll([[reportIp, ipKey(ipHash), "ip"]]),
     login: (ipHash, addressHash) =>
       consumeAll([
         [loginIp, ipKey(ipHash), "ip"],
