@@ -78,3 +78,6 @@ export function handleError(error: unknown, { request, context }: { request: Req
 
 // The process entry points (server/*.js) find these in the build: see app/processes.server.ts.
 export { runAdmin, runMigrate, runSeed, runWebProcess, runWorkerProcess } from "./processes.server";
+// The test harness builds its app from these, so the suite runs the compiled server, not the sources.
+export { createApp } from "../server/app";
+export { createServices } from "./utils/services.server";

@@ -6,10 +6,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { loadConfig, type Config } from "../../app/utils/env.server";
-import { createServices, type Services } from "../../app/utils/services.server";
+import type { createServices, Services } from "../../app/utils/services.server";
 import { TtlCache } from "../../app/utils/cache.server";
 import { processOutboxBatch } from "../../app/mail/outbox-worker.server";
-import { createApp } from "../../server/app";
+import type { createApp } from "../../server/app";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { TestSmtpServer } from "./smtp";
 
@@ -71,12 +71,16 @@ export async function startTestApp({ env = {}, database, realAppUrl = false, fro
     ...env,
   });
   const logs: string[] = [];
-  const services = await createServices(config, {
+  // The compiled server (what `npm start` runs), not the TypeScript sources: build/index.js exports
+  // the same createServices and createApp that app/processes.server.ts uses.
+  const build = await loadBuild();
+  const compiled = build.entry.module as unknown as { createServices: typeof createServices; createApp: typeof createApp };
+  const services = await compiled.createServices(config, {
     connection: db.connection,
     log: (level, fields) => logs.push(JSON.stringify({ level, ...fields })),
     ...(frozenCache ? { cache: new TtlCache(1_000, 5_000, () => 0) } : {}),
   });
-  server.on("request", createApp(await loadBuild(), services));
+  server.on("request", compiled.createApp(build, services));
 
   const get = (pathname: string, init: RequestInit = {}) => fetch(url + pathname, { redirect: "manual", ...init });
   const post = (pathname: string, fields: Record<string, string | string[]>, init: RequestInit = {}) => {
