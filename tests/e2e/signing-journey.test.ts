@@ -50,6 +50,16 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
     await page.goto(app.url + linkPath(mail.links, "/verify/"));
     await page.getByText("Stop the surveillance contract").first().waitFor();
     await expectNoAxeViolations(page);
+    // What was typed on the letter page comes back as editable fields.
+    expect(await page.getByLabel("Your name").inputValue()).toBe("Browser Signer");
+    for (const [width, name] of [[375, "confirm-375.png"], [1280, "confirm-1280.png"]] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({ path: artifactPath(name), fullPage: true });
+    }
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: artifactPath("confirm-375-dark.png"), fullPage: true });
+    await page.emulateMedia({ colorScheme: "light" });
     await page.getByRole("button", { name: "Confirm my signature" }).click();
     await page.getByRole("heading", { name: "Your signature is confirmed" }).waitFor();
     expect(await count(page)).toBe(before + 1);
