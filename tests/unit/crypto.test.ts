@@ -1,4 +1,4 @@
-import { createCipheriv, hkdfSync } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decrypt, deriveKeys, encrypt, hmac, keyIdOf, newToken, newTokens, sha256 } from "../../app/utils/crypto.server";
 
@@ -73,5 +73,57 @@ describe("sealing", () => {
     const lookalike = legacySeal("unlucky@example.com", Buffer.concat([Buffer.from("US1", "latin1"), Buffer.from([7]), Buffer.alloc(8, 1)]), "aad");
     expect(keyIdOf(lookalike)).toBe(7);
     expect(decrypt(keys.encryption, lookalike, "aad")).toBe("unlucky@example.com");
+  });
+});
+
+describe("what must never change silently", () => {
+  // Every fingerprint, lookup, limiter key and withdraw link in a running database was derived
+  // with these purposes: a changed string would orphan them all without a single error.
+  it("derives each key from the secret and its own purpose, exactly as before", () => {
+    const keys = deriveKeys(SECRET, [K7]);
+    const fingerprint = (k: Buffer) => sha256(k.toString("hex")).slice(0, 16);
+    expect({
+      signerHash: fingerprint(keys.signerHash),
+      organizerHash: fingerprint(keys.organizerHash),
+      ipHash: fingerprint(keys.ipHash),
+      rateLimit: fingerprint(keys.rateLimit),
+      withdraw: fingerprint(keys.withdraw),
+      legacy: fingerprint(keys.encryption.legacy),
+      seven: fingerprint(keys.encryption.byId.get(7)!),
+    }).toMatchInlineSnapshot(`
+      {
+        "ipHash": "c6fb676d17eeb59d",
+        "legacy": "b7fc44e1b2706de0",
+        "organizerHash": "66272c3f5abe6506",
+        "rateLimit": "f753e260363c9420",
+        "seven": "f775fcf9616b8038",
+        "signerHash": "efc34b31db61e1f1",
+        "withdraw": "41515d1a7b97f80b",
+      }
+    `);
+    expect(keys.encryption.current).toEqual({ id: 7, key: keys.encryption.byId.get(7) });
+    expect(keys.encryption.byId.get(0)).toEqual(keys.encryption.legacy);
+  });
+
+  it("seals and opens an empty plaintext, and text beyond ASCII, under a versioned key", () => {
+    const keys = deriveKeys(SECRET, [K7]);
+    const empty = encrypt(keys.encryption, "");
+    expect(keyIdOf(empty)).toBe(7);
+    expect(decrypt(keys.encryption, empty)).toBe("");
+    const text = "Zoë Ångström ☃ 名前";
+    expect(decrypt(keys.encryption, encrypt(keys.encryption, text, "lien: é"), "lien: é")).toBe(text);
+    // An independent reading of the format: header, IV, tag, body, UTF-8 plaintext and AAD.
+    const sealed = encrypt(keys.encryption, text, "lien: é");
+    const decipher = createDecipheriv("aes-256-gcm", keys.encryption.byId.get(7)!, sealed.subarray(4, 16));
+    decipher.setAAD(Buffer.from("lien: é", "utf8"));
+    decipher.setAuthTag(sealed.subarray(16, 32));
+    expect(Buffer.concat([decipher.update(sealed.subarray(32)), decipher.final()]).toString("utf8")).toBe(text);
+  });
+
+  it("reads a short buffer that begins like a header as unversioned, and refuses what no key opens", () => {
+    expect(keyIdOf(Buffer.concat([Buffer.from("US1", "latin1"), Buffer.from([7]), Buffer.alloc(27)]))).toBe(0);
+    expect(keyIdOf(Buffer.concat([Buffer.from("US1", "latin1"), Buffer.from([7]), Buffer.alloc(28)]))).toBe(7);
+    expect(keyIdOf(Buffer.concat([Buffer.from("XS1", "latin1"), Buffer.from([7]), Buffer.alloc(40)]))).toBe(0);
+    expect(() => decrypt(deriveKeys(SECRET, [K7]).encryption, Buffer.alloc(40, 9))).toThrow();
   });
 });
