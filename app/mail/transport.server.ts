@@ -16,9 +16,13 @@ export interface MailerOptions {
   smtpUrl: string | null;
   mailDir: string;
   from: string;
+  /** Concurrent SMTP connections, reused for many messages (providers cap both). */
+  maxConnections?: number;
+  /** Messages per second this process hands to the relay at most; null: as fast as it accepts. */
+  ratePerSecond?: number | null;
 }
 
-export function createMailer({ smtpUrl, mailDir, from }: MailerOptions): Mailer {
+export function createMailer({ smtpUrl, mailDir, from, maxConnections = 5, ratePerSecond = null }: MailerOptions): Mailer {
   const message = (to: string, content: EmailContent) => ({
     from: oneLine(from),
     to: oneLine(to),
@@ -30,6 +34,12 @@ export function createMailer({ smtpUrl, mailDir, from }: MailerOptions): Mailer 
   if (smtpUrl) {
     const transport = nodemailer.createTransport({
       url: smtpUrl,
+      // A pool: a batch of 50 mails goes over at most maxConnections connections, each reused for
+      // up to 100 messages, instead of one new connection (and TLS handshake) per mail.
+      pool: true,
+      maxConnections,
+      maxMessages: 100,
+      ...(ratePerSecond ? { rateDelta: 1000, rateLimit: ratePerSecond } : {}),
       // Bounded waits: a hung SMTP server must turn into a retry, not a stuck worker.
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,

@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   OUTBOX_LEASE_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
   TRUST_PROXY: optional(z.coerce.number().int().min(0).max(10)),
   OPERATOR_EMAILS: optional(z.string()),
+  MAIL_MAX_CONNECTIONS: optional(z.coerce.number().int().min(1).max(100)),
+  MAIL_RATE_PER_SECOND: optional(z.coerce.number().int().min(1).max(100_000)),
   METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters").regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")),
   METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535)),
 });
@@ -81,6 +83,9 @@ export interface Config {
   trustProxy: number;
   /** How long a claimed outbox row stays invisible to other workers: a crashed worker's mail returns after it. */
   outboxLeaseSeconds: number;
+  /** SMTP pool size and send-rate cap (per process). */
+  mailMaxConnections: number;
+  mailRatePerSecond: number | null;
   /** Addresses whose organizer accounts may use /admin (lower-cased). */
   operatorEmails: string[];
   /** Bearer token for GET /metrics; unset: no metrics endpoint at all. */
@@ -137,6 +142,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS ?? 120,
     trustProxy: e.TRUST_PROXY ?? 0,
     metricsToken: e.METRICS_TOKEN ?? null,
+    mailMaxConnections: e.MAIL_MAX_CONNECTIONS ?? 5,
+    mailRatePerSecond: e.MAIL_RATE_PER_SECOND ?? null,
     operatorEmails: (e.OPERATOR_EMAILS ?? "").split(/[\s,]+/).map((v) => v.trim().toLowerCase()).filter(Boolean),
     metricsPort: e.METRICS_PORT ?? null,
   };

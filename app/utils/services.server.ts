@@ -37,7 +37,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // The embedded database migrates itself; PostgreSQL is migrated by `npm run db:migrate` (a deploy step).
   if (connection.kind === "pglite" && !overrides.connection) await migrateToLatest(connection.db);
   const mailer =
-    overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, from: config.mailFrom });
+    overrides.mailer ??
+    createMailer({
+      smtpUrl: config.smtpUrl,
+      mailDir: config.mailDir,
+      from: config.mailFrom,
+      maxConnections: config.mailMaxConnections,
+      ratePerSecond: config.mailRatePerSecond,
+    });
   const keys = deriveKeys(config.emailHashSecret, config.encryptionKeys);
   const limits = createRateLimits(connection.pool, config.rateLimitsEnabled, undefined, keys.rateLimit);
   return {

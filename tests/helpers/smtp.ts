@@ -25,6 +25,10 @@ export class TestSmtpServer {
   #holdAfter = Infinity;
   /** Recipients this relay refuses for good (550), as a real one refuses a mailbox that does not exist. */
   readonly refuse = new Set<string>();
+  /** Connections opened so far, and the most open at once. */
+  connections = 0;
+  maxConcurrent = 0;
+  #open = 0;
   #held: (() => void)[] = [];
   port = 0;
 
@@ -44,8 +48,18 @@ export class TestSmtpServer {
   async start(): Promise<this> {
     const server = new SMTPServer({
       authOptional: true,
+      // The app keeps pooled connections open: a stop (an outage, the end of a test) drops them at once.
+      closeTimeout: 200,
       disabledCommands: ["STARTTLS"],
       logger: false,
+      onConnect: (_session, callback) => {
+        this.connections++;
+        this.maxConcurrent = Math.max(this.maxConcurrent, ++this.#open);
+        callback();
+      },
+      onClose: () => {
+        this.#open--;
+      },
       onRcptTo: (address, _session, callback) => {
         if (this.refuse.has(address.address.toLowerCase())) {
           const error = Object.assign(new Error("5.1.1 No such mailbox"), { responseCode: 550 });

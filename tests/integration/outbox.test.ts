@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
-import { createMailer } from "../../app/mail/transport.server";
+import { createMailer, type Mailer } from "../../app/mail/transport.server";
 import { enqueueEmail, MAX_ATTEMPTS } from "../../app/mail/outbox.server";
 import { deriveKeys } from "../../app/utils/crypto.server";
 import { processOutboxBatch, startWorker } from "../../app/mail/outbox-worker.server";
@@ -19,16 +19,18 @@ setupAll(async () => {
   smtp = await new TestSmtpServer().start();
 });
 afterAll(async () => {
+  mailer?.close();
   await smtp?.stop();
   await database?.drop();
 });
 
 const db = () => database.connection.db;
+let mailer: Mailer | null = null;
 const services = () => ({
   db: db(),
   keys,
   log: quiet,
-  mailer: createMailer({ smtpUrl: smtp.url, mailDir: "/nonexistent", from: "Undersigned <no-reply@undersigned.test>" }),
+  mailer: (mailer ??= createMailer({ smtpUrl: smtp.url, mailDir: "/nonexistent", from: "Undersigned <no-reply@undersigned.test>" })),
 });
 const enqueue = (to: string) =>
   db().transaction().execute((trx) => enqueueEmail(trx, keys.encryption, "login-link", to, { loginUrl: "http://app.test/login/x" }));
@@ -108,5 +110,22 @@ describe(`the transactional outbox (${dbLabel})`, () => {
     const recipients = smtp.received.slice(start).map((m) => m.to);
     expect(recipients).toHaveLength(total);
     expect(new Set(recipients).size).toBe(total);
+  });
+
+  it("sends a batch over a small pool of reused SMTP connections (MAIL_MAX_CONNECTIONS), not one connection per mail", async () => {
+    const pooled = createMailer({ smtpUrl: smtp.url, mailDir: "/nonexistent", from: "Undersigned <no-reply@undersigned.test>", maxConnections: 2 });
+    try {
+      const before = { connections: smtp.connections, received: smtp.received.length };
+      smtp.maxConcurrent = 0;
+      await db().transaction().execute(async (trx) => {
+        for (let i = 0; i < 30; i++) await enqueueEmail(trx, keys.encryption, "login-link", `pooled-${i}@example.com`, { loginUrl: `http://app.test/${i}` });
+      });
+      while ((await processOutboxBatch({ ...services(), mailer: pooled })) > 0) {}
+      await smtp.waitFor((mails) => mails.length >= before.received + 30);
+      expect(smtp.maxConcurrent).toBeLessThanOrEqual(2);
+      expect(smtp.connections - before.connections).toBeLessThanOrEqual(2);
+    } finally {
+      pooled.close();
+    }
   });
 });
