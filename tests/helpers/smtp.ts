@@ -6,6 +6,8 @@ export interface ReceivedMail {
   to: string;
   /** Each recipient's bare address, lower-cased. */
   recipients: string[];
+  /** The SMTP connection (session) it arrived on. */
+  session: string;
   subject: string;
   text: string;
   html: string;
@@ -67,7 +69,7 @@ export class TestSmtpServer {
         }
         callback();
       },
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("end", async () => {
@@ -82,6 +84,7 @@ export class TestSmtpServer {
           this.received.push({
             to,
             recipients,
+            session: session.id,
             subject: mail.subject ?? "",
             text,
             html: typeof mail.html === "string" ? mail.html : "",
