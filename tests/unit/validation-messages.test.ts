@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   canonicalEmail,
   ConfirmSchema,
+  DEMAND_KIND_LABELS,
   DeliverySchema,
   DemandSchema,
   domainAllowed,
@@ -12,9 +13,11 @@ import {
   LetterDraftSchema,
   LoginSchema,
   normalizeDomain,
+  ReportSchema,
   ResponseSchema,
   signatureSchema,
   splitEmail,
+  TakedownSchema,
   UpdateSchema,
 } from "../../app/validation";
 
@@ -162,5 +165,52 @@ describe("addresses and forms", () => {
     expect(fieldErrors(result.error!)).toEqual({ title: "Title is required", organization: "Organization is required" });
     const formLevel = InvalidationSchema.safeParse({});
     expect(Object.keys(fieldErrors(formLevel.error!))).toEqual(["invDomain"]);
+  });
+});
+
+describe("fixed lists and the remaining forms", () => {
+  it("refuses every free-mail provider on the list, by name", () => {
+    const providers = [
+      "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com",
+      "ymail.com", "aol.com", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "pm.me",
+      "gmx.com", "gmx.net", "gmx.de", "web.de", "mail.com", "yandex.com", "yandex.ru", "zoho.com",
+      "fastmail.com", "tutanota.com", "tuta.io", "qq.com", "163.com", "126.com", "mail.ru", "hey.com",
+    ];
+    for (const domain of providers) expect(domainError(domain), domain).toBe(`"${domain}" is a free-mail provider: anyone can get an address there, so it cannot prove employment`);
+  });
+
+  it("labels the kinds of demand in words", () => {
+    expect(DEMAND_KIND_LABELS).toEqual({ cancel_contract: "Cancel a contract", policy: "Adopt a policy", transparency: "Publish transparency", other: "Other" });
+  });
+
+  it.each([
+    [ReportSchema, { reason: "too short" }, "reason", "Say in a sentence or two what is wrong with this letter"],
+    [ReportSchema, { reason: "x".repeat(2001) }, "reason", "The reason must be at most 2,000 characters"],
+    [ReportSchema, { reason: "A long enough reason.", contact: "nope" }, "contact", "Enter a valid email address, or leave it empty"],
+    [ReportSchema, { reason: "A long enough reason.", contact: `${"a".repeat(250)}@example.com` }, "contact", "Email must be at most 254 characters"],
+    [TakedownSchema, { reason: "" }, "reason", "The public reason is required"],
+    [TakedownSchema, { reason: "Spam" }, "reason", "Give the public reason in a few words"],
+    [TakedownSchema, { reason: "x".repeat(301) }, "reason", "The public reason must be at most 300 characters"],
+    [LoginSchema, {}, "email", "Email is required"],
+    [LoginSchema, { email: 42 }, "email", "Email is required"],
+    [ConfirmSchema, { visibility: "public", name: 7 }, "name", "Name is required"],
+    [LetterDraftSchema, { ...draft, title: undefined }, "title", "Title is required"],
+    [DeliverySchema, { deliveredTo: "Dana" }, "deliveredAt", "Enter the date of delivery, like 2027-01-31"],
+  ] as const)("%#: %s", (schema, value, field, message) => {
+    expect(errorsOf((schema as unknown as typeof UpdateSchema).safeParse(value))[field]).toBe(message);
+  });
+
+  it("keeps a report's optional contact as null when empty, trimmed otherwise", () => {
+    expect(ReportSchema.parse({ reason: "  Impersonates a company.  ", contact: "  " })).toEqual({ reason: "Impersonates a company.", contact: null });
+    expect(ReportSchema.parse({ reason: "Impersonates a company.", contact: " a@b.org " })).toEqual({ reason: "Impersonates a company.", contact: "a@b.org" });
+    expect(TakedownSchema.parse({ reason: "  Harassment  " })).toEqual({ reason: "Harassment" });
+  });
+
+  it("accepts domains up to the limits of a host name, and no further", () => {
+    expect(domainError(`${"a".repeat(63)}.com`)).toBeNull();
+    expect(domainError(`${"a".repeat(64)}.com`)).toMatch(/is not a domain/);
+    expect(domainError("a-b.example.co")).toBeNull();
+    expect(domainError("a.c")).toMatch(/is not a domain/);
+    expect(domainError("example.c0m")).toMatch(/is not a domain/);
   });
 });
