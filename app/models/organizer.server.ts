@@ -59,18 +59,16 @@ export async function consumeLoginToken(db: DB, token: string): Promise<string |
     // Used once; the sealed address is no longer needed once the account exists.
     await trx.updateTable("login_tokens").set({ used_at: new Date(), email_encrypted: null }).where("token_hash", "=", sha256(token)).execute();
     // An upsert: two first logins for one address at once end in one account, not an error.
-    const { id: organizerId } = await trx
+    const organizer = await trx
       .insertInto("organizers")
       .values({ email_hash: row.email_hash, email_encrypted: row.email_encrypted ?? Buffer.alloc(0) })
       .onConflict((oc) => oc.column("email_hash").doUpdateSet({ email_hash: row.email_hash }))
       .returning(["id", "suspended_at"])
-      .executeTakeFirstOrThrow()
-      .then((r) => ({ id: r.id, suspended: r.suspended_at !== null }))
-      .then((r) => (r.suspended ? { id: null } : r));
+      .executeTakeFirstOrThrow();
     // A suspended account signs in no more (the token is spent all the same).
-    if (!organizerId) return null;
-    await acceptInvites(trx, organizerId);
-    return organizerId;
+    if (organizer.suspended_at !== null) return null;
+    await acceptInvites(trx, organizer.id);
+    return organizer.id;
   });
 }
 
