@@ -71,7 +71,7 @@ export async function handleLetterAction(
 ): Promise<TypedResponse<LetterActionResult>> {
   const intent = formIntent(form);
   const { db } = context;
-  const invalidate = () => invalidateLetter(context.cache, letter);
+  const invalidate = () => invalidateLetter(context, letter);
 
   if (intent === "save" || intent === "publish" || /^(move-up|move-down|remove):/.test(intent)) {
     if (letter.status !== "draft") throw conflict(FROZEN);
@@ -101,6 +101,7 @@ export async function handleLetterAction(
     throw tooManyRequests(verdict.retryAfterSeconds);
   }
     await inviteOrganizer(db, context.keys, context.config.appUrl, letter.id, organizerId, parsed.data.email);
+    context.mailSignal.queued();
     return done(intent);
   }
   if (intent === "remove-organizer") {

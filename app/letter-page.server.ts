@@ -2,7 +2,7 @@ import { json, type AppLoadContext } from "@remix-run/node";
 import type { LetterViewData } from "./components/letter-view";
 import { notFound } from "./utils/http.server";
 import { renderMarkdown } from "./utils/markdown.server";
-import { listNamedSigners, type NamedSigner } from "./models/counts.server";
+import { encodeCursor, listNamedSigners, parseCursor, type NamedSigner, type SignerRange } from "./models/counts.server";
 import { cachedCounts, cachedGrowth, type PublicLetter } from "./models/letter.server";
 import { cacheKeys } from "./models/read-cache.server";
 
@@ -13,37 +13,52 @@ export function namesRevealed(threshold: number | null, publicCount: number): bo
   return !threshold || publicCount >= threshold;
 }
 
-/** One page of named signers, honouring the reveal threshold: the page and the JSON API both use it. */
+export interface SignerPage {
+  hidden: boolean;
+  signers: NamedSigner[];
+  /** Cursors of the neighbouring pages (`?before=` / `?after=`), null at either end. */
+  previous: string | null;
+  next: string | null;
+}
+
+/**
+ * One page of named signers, honouring the reveal threshold: the page and the JSON API both use it.
+ * Read by keyset from a cursor; null when the cursor points past either end (no such page).
+ */
 export async function namedSignerPage(
   { db, cache }: Pick<AppLoadContext, "db" | "cache">,
   letter: Pick<PublicLetter, "id" | "revealThreshold">,
   publicCount: number,
-  page: number,
-): Promise<{ hidden: boolean; signers: NamedSigner[]; hasNextPage: boolean }> {
-  if (!namesRevealed(letter.revealThreshold, publicCount)) return { hidden: true, signers: [], hasNextPage: false };
-  // One extra row says whether there is a next page.
-  const rows = await cache.get(cacheKeys.signers(letter.id, page), () =>
-    listNamedSigners(db, letter.id, (page - 1) * SIGNERS_PER_PAGE, SIGNERS_PER_PAGE + 1),
-  );
-  return { hidden: false, signers: rows.slice(0, SIGNERS_PER_PAGE), hasNextPage: rows.length > SIGNERS_PER_PAGE };
-}
-
-/** Pages past the last named signer do not exist. */
-export function signerPageExists(page: number, namedSigners: number): boolean {
-  return page <= Math.max(1, Math.ceil(namedSigners / SIGNERS_PER_PAGE));
+  range: SignerRange,
+): Promise<SignerPage | null> {
+  if (!namesRevealed(letter.revealThreshold, publicCount)) return range ? null : { hidden: true, signers: [], previous: null, next: null };
+  const key = rangeKey(range);
+  // One extra row says whether there is a further page in the direction read.
+  const rows = await cache.get(cacheKeys.signers(letter.id, key), () => listNamedSigners(db, letter.id, range, SIGNERS_PER_PAGE + 1));
+  if (range && rows.length === 0) return null;
+  const backwards = range !== null && "before" in range;
+  const more = rows.length > SIGNERS_PER_PAGE;
+  const shown = backwards ? rows.slice(more ? 1 : 0) : rows.slice(0, SIGNERS_PER_PAGE);
+  return {
+    hidden: false,
+    signers: shown.map(({ name, jobTitle }) => ({ name, jobTitle })),
+    previous: (backwards ? more : range !== null) ? shown[0]!.cursor : null,
+    next: (backwards ? true : more) ? shown.at(-1)!.cursor : null,
+  };
 }
 
 /** Everything the public letter page shows, from cached counts and one page of named signers. */
 export async function loadLetterPage(
   { db, cache }: Pick<AppLoadContext, "db" | "cache">,
   letter: Omit<PublicLetter, "status"> & { status: string },
-  page: number,
-): Promise<LetterViewData> {
+  range: SignerRange,
+): Promise<LetterViewData | null> {
   const [counts, growth] = await Promise.all([
     cachedCounts(db, cache, letter.id),
     cachedGrowth(db, cache, letter.id, letter.publishedAt),
   ]);
-  const named = await namedSignerPage({ db, cache }, letter, counts.public, page);
+  const named = await namedSignerPage({ db, cache }, letter, counts.public, range);
+  if (!named) return null;
   return {
     slug: letter.slug,
     status: letter.status,
@@ -63,25 +78,26 @@ export async function loadLetterPage(
     growth,
     signers: named.signers,
     namesHidden: named.hidden ? { threshold: letter.revealThreshold! } : null,
-    page,
-    hasNextPage: named.hasNextPage,
+    previousSigners: named.previous,
+    nextSigners: named.next,
   };
 }
 
-/** `?page=` as a positive integer, anything else is page 1. */
-export function pageParam(request: Request): number {
-  const raw = new URL(request.url).searchParams.get("page");
-  const n = raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
-  return Math.max(1, n);
+/**
+ * `?after=` / `?before=` as a signer range; a malformed cursor answers 404 like a page that does
+ * not exist (a crawler inventing cursors must not fill the cache with empty pages).
+ */
+export function signerRange(request: Request): SignerRange {
+  const params = new URL(request.url).searchParams;
+  const after = parseCursor(params.get("after"));
+  const before = parseCursor(params.get("before"));
+  if (after === "invalid" || before === "invalid" || (after && before)) throw notFound("There is no such page of signers.");
+  return after ? { after } : before ? { before } : null;
 }
 
-/**
- * Pages past the last signer do not exist: a crawler walking page numbers must not fill the cache
- * with empty pages (and push the hot entries out).
- */
-export function requireSignerPage(page: number, namedSigners: number): void {
-  if (!signerPageExists(page, namedSigners)) throw notFound("There are not that many signers.");
-}
+/** The cache key part of a range. */
+export const rangeKey = (range: SignerRange): string =>
+  !range ? "first" : "after" in range ? `a${encodeCursor(range.after)}` : `b${encodeCursor(range.before)}`;
 
 /** The tombstone of a letter the operators took down: everything public about it answers this. */
 export function takenDownMessage(takenDown: { at: string; reason: string }): string {

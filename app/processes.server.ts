@@ -1,9 +1,10 @@
 import http from "node:http";
+import { parseArgs } from "node:util";
 import type { ServerBuild } from "@remix-run/node";
 import { createApp } from "../server/app";
 import { connect } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
-import { DEMO_SLUG, seedDemo } from "../db/seed";
+import { DEMO_SLUG, seedDemo, seedSignatures } from "../db/seed";
 import { startWorker } from "./mail/outbox-worker.server";
 import { findOrganizerByEmail, openReports, restoreLetter, setOrganizerSuspended, takeDownLetter } from "./models/moderation.server";
 import { loadConfigOrExit, mailDirInProduction } from "./utils/env.server";
@@ -93,12 +94,40 @@ export async function runMigrate(): Promise<void> {
 }
 
 /** `npm run db:seed`: the demo letter, once. */
-export async function runSeed(): Promise<void> {
+const SEED_USAGE = `Usage: npm run db:seed [-- --signatures <count> [--letter <slug>]]
+  (no options)            the demo letter (/letters/${DEMO_SLUG})
+  --signatures 1000000    also fill a letter with that many made-up confirmed signatures
+  --letter <slug>         which letter (default: ${DEMO_SLUG})`;
+
+export async function runSeed(argv: string[] = process.argv.slice(2)): Promise<void> {
+  let options;
+  try {
+    options = parseArgs({ args: argv, options: { signatures: { type: "string" }, letter: { type: "string", default: DEMO_SLUG } } }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${SEED_USAGE}`);
+    process.exit(2);
+  }
+  const count = options.signatures === undefined ? 0 : Number(options.signatures);
+  if (!Number.isInteger(count) || count < 0 || count > 100_000_000) {
+    console.error(`--signatures must be a whole number from 0 to 100000000\n${SEED_USAGE}`);
+    process.exit(2);
+  }
   const config = loadConfigOrExit(process.env);
   const { db } = connect(config.database);
   try {
     await migrateToLatest(db);
     console.log(`demo letter: ${await seedDemo(db)} (/letters/${DEMO_SLUG})`);
+    if (count > 0) {
+      const started = Date.now();
+      const exists = await db.selectFrom("letters").select("id").where("slug", "=", options.letter!).executeTakeFirst();
+      if (!exists) {
+        console.error(`There is no letter /letters/${options.letter}.`);
+        process.exitCode = 1;
+        return;
+      }
+      const { inserted } = await seedSignatures(db, options.letter!, count, (done) => console.log(`  ${done.toLocaleString("en")} signatures…`));
+      console.log(`added ${inserted.toLocaleString("en")} confirmed signatures to /letters/${options.letter} in ${Math.round((Date.now() - started) / 1000)} s`);
+    }
   } finally {
     await db.destroy();
   }

@@ -161,6 +161,38 @@ export interface EmailOutboxTable {
   next_attempt_at: Timestamp;
   last_error: string | null;
   created_at: Timestamp;
+  /** 0 transactional (confirmations, logins: someone is waiting), 1 bulk: 0 always goes first. */
+  priority: ColumnType<number, number | undefined, number>;
+}
+
+/** +1/-1 per change of a confirmed signature, written by a trigger; folded into the rollups by the worker. */
+export interface SignatureCountEventsTable {
+  id: Generated<string>;
+  letter_id: string;
+  domain: string;
+  visibility: Visibility;
+  hour: Timestamp;
+  delta: number;
+}
+
+export interface LetterDomainCountsTable {
+  letter_id: string;
+  domain: string;
+  visibility: Visibility;
+  n: string;
+}
+
+export interface LetterHourCountsTable {
+  letter_id: string;
+  hour: Timestamp;
+  n: string;
+}
+
+/** Rate-limit counters, one row per key and clock-aligned window, reconciled in batches. */
+export interface RateLimitCountsTable {
+  key: string;
+  window_end: Timestamp;
+  n: number;
 }
 
 export interface LetterReportsTable {
@@ -210,6 +242,10 @@ export interface Database {
   audit_log: AuditLogTable;
   letter_reports: LetterReportsTable;
   operator_audit: OperatorAuditTable;
+  signature_count_events: SignatureCountEventsTable;
+  letter_domain_counts: LetterDomainCountsTable;
+  letter_hour_counts: LetterHourCountsTable;
+  rate_limit_counts: RateLimitCountsTable;
 }
 
 export type Letter = Selectable<LettersTable>;

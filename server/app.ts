@@ -6,6 +6,7 @@ import { hmac } from "../app/utils/crypto.server";
 import { serveMetrics } from "../app/utils/metrics.server";
 import type { Services } from "../app/utils/services.server";
 import { withDatabaseOutageAs503 } from "./outage";
+import { pageCache } from "./page-cache";
 import { routePatternMatcher } from "./route-pattern";
 
 /** Forms are small; anything bigger is not a form we serve. */
@@ -103,8 +104,9 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
   const files = express.static(publicDir, { maxAge: "1h" });
   app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? files(req, res, next) : next()));
 
+  const served = withDatabaseOutageAs503(build);
   const handler = createRequestHandler({
-    build: withDatabaseOutageAs503(build),
+    build: served,
     mode: config.production ? "production" : "development",
     getLoadContext: (req) => {
       const context = { ...services } as AppLoadContext;
@@ -116,6 +118,7 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
       return context;
     },
   });
+  if (config.pageCache) app.use(pageCache(served, services, () => ({ ...services, ipHash: "" }) as AppLoadContext));
   app.all("*", (req, res, next) => {
     // Paths with broken percent-encoding cannot name any page.
     try {

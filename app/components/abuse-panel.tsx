@@ -4,7 +4,7 @@ import type { LetterActionResult } from "../letter-actions.server";
 import { TextField } from "./field";
 
 export interface AbuseData {
-  signals: { kind: "network" | "domain"; label: string; count: number }[];
+  signals: { kind: "network" | "domain" | "letter"; label: string; count: number }[];
   audit: { action: string; detail: Record<string, unknown>; at: string; organizerId: string | null }[];
   /** Named entries as the public sees them (none while the reveal threshold hides names). */
   named: { id: string; name: string; jobTitle: string | null }[];
@@ -71,8 +71,17 @@ export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; 
         <ul>
           {data.signals.map((s, i) => (
             <li key={i}>
-              <strong>{s.count}</strong> signatures from {s.kind === "network" ? "one network" : s.label}{" "}
-              {s.kind === "network" ? "this hour and the last" : "this hour"}.
+              {s.kind === "letter" ? (
+                <>
+                  <strong>{s.count}</strong> submissions this hour, several times more than the hour before: a share
+                  going viral, or a flood: look at where they come from before invalidating anything.
+                </>
+              ) : (
+                <>
+                  <strong>{s.count}</strong> signatures from {s.kind === "network" ? "one network" : s.label}{" "}
+                  {s.kind === "network" ? "this hour and the last" : "this hour"}.
+                </>
+              )}
             </li>
           ))}
         </ul>

@@ -22,8 +22,9 @@ export interface LetterViewData {
   growth: GrowthPoint[];
   signers: { name: string; jobTitle: string | null }[];
   namesHidden: { threshold: number } | null;
-  page: number;
-  hasNextPage: boolean;
+  /** Keyset cursors of the neighbouring pages of named signers. */
+  previousSigners: string | null;
+  nextSigners: string | null;
 }
 
 const day = (iso: string) =>
@@ -144,8 +145,8 @@ export function LetterView({ letter, verified, signForm }: { letter: LetterViewD
               <p className="muted">No named signatures yet.</p>
             )}
             <nav className="pager" aria-label="Signer pages">
-              {letter.page > 1 ? <Link to={`?page=${letter.page - 1}`}>Previous signers</Link> : null}
-              {letter.hasNextPage ? <Link to={`?page=${letter.page + 1}`}>More signers</Link> : null}
+              {letter.previousSigners ? <Link to={`?before=${letter.previousSigners}`}>Previous signers</Link> : null}
+              {letter.nextSigners ? <Link to={`?after=${letter.nextSigners}`}>More signers</Link> : null}
             </nav>
             {letter.counts.anonymous > 0 ? (
               <p>and {letter.counts.anonymous.toLocaleString("en")} others signed anonymously.</p>

@@ -1,11 +1,15 @@
 import { renderEmail, type EmailKind } from "../../emails/index";
-import { claimDueEmails, deleteOldEmails, markEmailFailed, markEmailSent, openPayload } from "./outbox.server";
+import { claimDueEmails, deleteOldEmails, markEmailFailed, markEmailsSent, openPayload } from "./outbox.server";
+import type { OutboxRow } from "../../db/schema";
+import { foldCountEvents } from "../models/counts.server";
 import { reencryptStale } from "../models/key-rotation.server";
 import { forgetExpired } from "../models/retention.server";
 import { purgeUnconfirmedSignatures } from "../models/signature.server";
 import type { Services } from "../utils/services.server";
 
 const BATCH = 50;
+/** Batches being sent at once: the next batch is claimed while the last one's mails are on the wire. */
+const BATCHES_IN_FLIGHT = 2;
 
 /** SMTP 5xx answers are permanent (no such mailbox, refused): retrying cannot help. */
 function isPermanent(error: unknown): boolean {
@@ -13,15 +17,24 @@ function isPermanent(error: unknown): boolean {
   return typeof code === "number" && code >= 500 && code < 600;
 }
 
-/** Sends one batch of due mail; returns how many rows it claimed. */
 type WorkerServices = Pick<Services, "db" | "keys" | "mailer" | "log"> & {
   config?: Pick<Services["config"], "outboxLeaseSeconds">;
   metrics?: Services["metrics"];
+  mailSignal?: Services["mailSignal"];
 };
 
+/** Sends one batch of due mail; returns how many rows it claimed. */
 export async function processOutboxBatch(services: WorkerServices): Promise<number> {
   const rows = await claimDueEmails(services.db, BATCH, services.config?.outboxLeaseSeconds);
-  if (rows.length > 0) services.metrics?.workerBatches.inc();
+  await sendClaimed(services, rows);
+  return rows.length;
+}
+
+/** Sends claimed rows side by side (the pooled transport paces them); sent rows go in one statement. */
+async function sendClaimed(services: WorkerServices, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  services.metrics?.workerBatches.inc();
+  const sent: OutboxRow[] = [];
   await Promise.all(
     rows.map(async (row) => {
       const kind = row.kind;
@@ -39,10 +52,10 @@ export async function processOutboxBatch(services: WorkerServices): Promise<numb
       }
       services.metrics?.mailSendSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
       services.metrics?.mailSent.inc({ kind });
-      await markEmailSent(services.db, row);
+      sent.push(row);
     }),
   );
-  return rows.length;
+  await markEmailsSent(services.db, sent);
 }
 
 /** Error text without the recipient: SMTP servers like to echo addresses back. */
@@ -69,23 +82,45 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /** Poll this often when nothing woke the worker: retries falling due, a wake lost with a connection. */
+  idleMs?: number;
+  /** After a wake, wait this long so that a burst is claimed in batches rather than one mail at a time. */
+  gatherMs?: number;
+  /** Fold count events into the rollups this often. */
+  foldMs?: number;
+  maintenanceMs?: number;
+}
+
 export function startWorker(
   services: WorkerServices,
-  { idleMs = 500, maintenanceMs = 3_600_000 } = {},
+  { idleMs = 2_000, gatherMs = 20, foldMs = 1_000, maintenanceMs = 3_600_000 }: WorkerOptions = {},
 ): Worker {
   let stopping = false;
   let wake: (() => void) | null = null;
+  let woken = false;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (woken || stopping) return resolve();
       const timer = setTimeout(resolve, ms);
       wake = () => {
         clearTimeout(timer);
         resolve();
       };
+    }).finally(() => {
+      wake = null;
+      woken = false;
     });
+  // A wake while the worker is busy is remembered: the next sleep returns at once.
+  const unsubscribe = services.mailSignal?.subscribe(() => {
+    if (wake) setTimeout(() => wake?.(), gatherMs);
+    else woken = true;
+  });
 
+  const inFlight = new Set<Promise<void>>();
   const loop = async () => {
     let lastMaintenance = 0;
+    let lastFold = 0;
     while (!stopping) {
       let claimed = 0;
       try {
@@ -93,19 +128,33 @@ export function startWorker(
           lastMaintenance = Date.now();
           await runMaintenance(services);
         }
-        claimed = await processOutboxBatch(services);
+        if (Date.now() - lastFold >= foldMs) {
+          lastFold = Date.now();
+          await foldCountEvents(services.db);
+        }
+        while (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
+        const rows = await claimDueEmails(services.db, BATCH, services.config?.outboxLeaseSeconds);
+        claimed = rows.length;
+        if (claimed > 0) {
+          const sending: Promise<void> = sendClaimed(services, rows)
+            .catch((error) => services.log("warn", { event: "worker_error", error: (error as Error).message }))
+            .finally(() => inFlight.delete(sending));
+          inFlight.add(sending);
+        }
       } catch (error) {
         // The database may be restarting: wait and try again rather than die.
         services.log("warn", { event: "worker_error", error: (error as Error).message });
-        await sleep(idleMs * 4);
+        await sleep(idleMs);
       }
-      if (claimed < BATCH && !stopping) await sleep(idleMs);
+      if (claimed < BATCH && !stopping) await sleep(Math.max(0, Math.min(idleMs, lastFold + foldMs - Date.now())));
     }
+    await Promise.all(inFlight);
   };
   const done = loop();
   return {
     async stop() {
       stopping = true;
+      unsubscribe?.();
       wake?.();
       await done;
     },

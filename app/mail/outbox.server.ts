@@ -30,8 +30,14 @@ export async function enqueueEmail<K extends EmailKind>(
   to: string,
   props: EmailProps[K],
 ): Promise<void> {
-  await trx.insertInto("email_outbox").values({ kind, payload: sealPayload(key, to, props) }).execute();
+  await trx.insertInto("email_outbox").values({ kind, payload: sealPayload(key, to, props), priority: PRIORITY.transactional }).execute();
 }
+
+/**
+ * Someone is waiting for a confirmation or login mail; nobody is waiting for a newsletter. Bulk
+ * mail (updates to subscribers) is claimed only when no transactional mail is due.
+ */
+export const PRIORITY = { transactional: 0, bulk: 1 } as const;
 
 /** Claims due rows; SKIP LOCKED lets several workers share the queue without taking the same row. */
 export async function claimDueEmails(db: DB, limit: number, leaseSeconds = DEFAULT_LEASE_SECONDS): Promise<OutboxRow[]> {
@@ -42,7 +48,7 @@ export async function claimDueEmails(db: DB, limit: number, leaseSeconds = DEFAU
      WHERE id IN (
        SELECT id FROM email_outbox
         WHERE status = 'pending' AND next_attempt_at <= now()
-        ORDER BY next_attempt_at, id
+        ORDER BY priority, next_attempt_at, id
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
     RETURNING *`.execute(db);
@@ -50,11 +56,13 @@ export async function claimDueEmails(db: DB, limit: number, leaseSeconds = DEFAU
 }
 
 /**
- * The transport accepted it: the row goes. A kept row with its send time would let a database dump
+ * The transport accepted them: the rows go (one statement per batch). A kept row with its send time would let a database dump
  * be lined up with the mail server's logs.
  */
-export async function markEmailSent(db: DB, row: OutboxRow): Promise<void> {
-  await db.deleteFrom("email_outbox").where("id", "=", row.id).where("attempts", "=", row.attempts).execute();
+export async function markEmailsSent(db: DB, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // Only the claim we hold: a row whose lease ran out and was claimed again is the new claim's.
+  await sql`DELETE FROM email_outbox WHERE (id, attempts) IN (${sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.attempts}::int)`))})`.execute(db);
 }
 
 /** Exponential backoff with jitter for transient failures; give up (and erase) after MAX_ATTEMPTS or a permanent one. */

@@ -6,11 +6,16 @@ import { MIN_DOMAIN_GROUP } from "./counts.server";
 export const NETWORK_BURST = { count: 20 };
 /** A domain this busy this hour, and several times busier than in the hour before, is worth a look. */
 export const DOMAIN_BURST = { count: 50, factor: 3 };
+/**
+ * The letter as a whole: this many submissions this hour, and several times more than the hour
+ * before. A letter has no rate ceiling (going viral is the point); a sudden flood is shown instead.
+ */
+export const LETTER_BURST = { count: 500, factor: 5 };
 /** Previews of an invalidation set per letter per 24 hours (every one audited). */
 export const PREVIEWS_PER_DAY = 20;
 
 export interface AbuseSignal {
-  kind: "network" | "domain";
+  kind: "network" | "domain" | "letter";
   /** The domain for domain signals; networks are never named (only counted). */
   label: string;
   count: number;
@@ -50,10 +55,17 @@ export async function abuseSignals(db: DB, letterId: string, now = new Date()): 
       .execute(),
   ]);
   const signals: AbuseSignal[] = networks.map((n) => ({ kind: "network", label: "one network", count: n.n }));
+  let recent = 0;
+  let before = 0;
   for (const d of domains) {
+    recent += d.recent;
+    before += d.before;
     if (d.recent >= DOMAIN_BURST.count && d.recent > DOMAIN_BURST.factor * d.before) {
       signals.push({ kind: "domain", label: d.domain, count: d.recent });
     }
+  }
+  if (recent >= LETTER_BURST.count && recent > LETTER_BURST.factor * before) {
+    signals.push({ kind: "letter", label: "all addresses", count: recent });
   }
   return signals;
 }

@@ -13,15 +13,18 @@ export const cacheKeys = {
   letter: (slug: string) => `letter:${slug}`,
   counts: (letterId: string) => `counts:${letterId}`,
   growth: (letterId: string) => `growth:${letterId}`,
-  page: (letterId: string, page: number) => `${pagePrefix(letterId)}${page}`,
-  signers: (letterId: string, page: number) => `${signersPrefix(letterId)}${page}`,
+  page: (letterId: string, range: string) => `${pagePrefix(letterId)}${range}`,
+  signers: (letterId: string, range: string) => `${signersPrefix(letterId)}${range}`,
+  /** A rendered public page (the page cache), by path. */
+  html: (pathname: string) => `html:${pathname}`,
 };
 
 /**
  * After a change its author should see at once (an organizer's edit, a withdrawal, an invalidation):
  * every cached read of this letter goes.
  */
-export function invalidateLetter(cache: TtlCache, letter: { id: string; slug: string }): void {
+export function invalidateLetter({ cache, pageCache }: { cache: TtlCache; pageCache: TtlCache }, letter: { id: string; slug: string }): void {
+  for (const path of ["/", `/letters/${letter.slug}`]) pageCache.delete(cacheKeys.html(path));
   for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home]) cache.delete(key);
   for (const prefix of [pagePrefix(letter.id), signersPrefix(letter.id)]) cache.invalidate(prefix);
 }

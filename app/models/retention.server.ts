@@ -17,5 +17,6 @@ export async function forgetExpired(db: DB, now = new Date()): Promise<void> {
     .execute();
   await db.deleteFrom("login_tokens").where("expires_at", "<", now).execute();
   await db.deleteFrom("sessions").where("expires_at", "<", now).execute();
-  await sql`DELETE FROM rate_limits WHERE expire < ${now.getTime()}`.execute(db);
+  // A window that ended a whole window ago no longer counts (the longest window is a day).
+  await db.deleteFrom("rate_limit_counts").where("window_end", "<", new Date(now.getTime() - 86_400_000)).execute();
 }

@@ -44,12 +44,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = TakedownSchema.safeParse(formFields(form, ["reason"]));
     if (!parsed.success) return refused(fieldErrors(parsed.error));
     if (!(await takeDownLetter(context.db, actor, letter.id, parsed.data.reason))) return refused({ form: "That letter is already taken down." });
-    invalidateLetter(context.cache, letter);
+    invalidateLetter(context, letter);
     return done("The letter is taken down: its page shows the reason.");
   }
   if (intent === "restore" && letter) {
     if (!(await restoreLetter(context.db, actor, letter.id))) return refused({ form: "That letter is not taken down." });
-    invalidateLetter(context.cache, letter);
+    invalidateLetter(context, letter);
     return done("The letter is restored.");
   }
   if (intent === "dismiss") {

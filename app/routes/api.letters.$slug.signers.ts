@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { publicJson } from "../api.server";
-import { namedSignerPage, takenDownMessage, pageParam, signerPageExists, SIGNERS_PER_PAGE } from "../letter-page.server";
+import { namedSignerPage, takenDownMessage, signerRange, SIGNERS_PER_PAGE } from "../letter-page.server";
 import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
 
 /** Named signers only (anonymous signers have no name to give), and none before the reveal threshold. */
@@ -11,15 +11,22 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     return publicJson({ slug: letter.slug, status: "taken-down", takenDown: letter.takenDown, message: takenDownMessage(letter.takenDown) }, 410);
   }
   const counts = await cachedCounts(context.db, context.cache, letter.id);
-  const page = pageParam(request);
-  if (!signerPageExists(page, counts.public)) return publicJson({ error: "no such page" }, 404);
-  const named = await namedSignerPage(context, letter, counts.public, page);
+  let range;
+  try {
+    range = signerRange(request);
+  } catch {
+    return publicJson({ error: "no such page" }, 404);
+  }
+  const named = await namedSignerPage(context, letter, counts.public, range);
+  if (!named) return publicJson({ error: "no such page" }, 404);
+  // Pages are read by keyset: follow `next` (or `previous`) rather than counting pages.
+  const link = (param: string, cursor: string | null) => (cursor ? `/api/letters/${letter.slug}/signers?${param}=${cursor}` : null);
   return publicJson({
-    page,
     perPage: SIGNERS_PER_PAGE,
     signers: named.signers,
     hidden: named.hidden,
     revealThreshold: letter.revealThreshold,
-    nextPage: named.hasNextPage ? page + 1 : null,
+    next: link("after", named.next),
+    previous: link("before", named.previous),
   });
 }

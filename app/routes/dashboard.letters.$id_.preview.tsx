@@ -12,7 +12,7 @@ import { requireLetter } from "../auth.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { letter } = await requireLetter(request, context, params.id);
   const view = await loadLetterView(context.db, letter);
-  const page = await loadLetterPage(context, view, 1);
+  const page = (await loadLetterPage(context, view, null))!;
   return json({ id: letter.id, page, allowedDomains: view.allowedDomains, askJobTitle: view.askJobTitle, revealThreshold: view.revealThreshold }, { headers: { "Cache-Control": NO_STORE } });
 }
 

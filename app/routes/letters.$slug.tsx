@@ -11,7 +11,7 @@ import { GeneralErrorBoundary } from "../components/error-boundary";
 import { LetterView } from "../components/letter-view";
 import { SignForm } from "../components/sign-form";
 import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests, routeHeaders } from "../utils/http.server";
-import { loadLetterPage, pageParam, requireNotTakenDown, requireSignerPage } from "../letter-page.server";
+import { loadLetterPage, rangeKey, requireNotTakenDown, signerRange } from "../letter-page.server";
 import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
 import { submitSignature } from "../models/signature.server";
@@ -23,10 +23,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");
   if (!letter) throw notFound();
   requireNotTakenDown(letter);
-  const pageNumber = pageParam(request);
-  requireSignerPage(pageNumber, (await cachedCounts(context.db, context.cache, letter.id)).public);
+  const range = signerRange(request);
   // Rendering Markdown and gathering counts once a second per page is plenty for a viral letter.
-  const page = await context.cache.get(cacheKeys.page(letter.id, pageNumber), () => loadLetterPage(context, letter, pageNumber));
+  const page = await context.cache.get(cacheKeys.page(letter.id, rangeKey(range)), () => loadLetterPage(context, letter, range));
+  if (!page) throw notFound("There is no such page of signers.");
   return json(
     {
       letter: page,
@@ -52,13 +52,15 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     return badRequest({ errors: fieldErrors(parsed.error), values });
   }
   const ipHash = context.ipHash;
-  const verdict = await context.limits.sign(ipHash, signAddressKeys(context.keys.rateLimit, letter.id, parsed.data.email), letter.id);
+  const verdict = context.limits.sign(ipHash, signAddressKeys(context.keys.rateLimit, letter.id, parsed.data.email));
   // A limit on the submitter answers 429. A limit on the address is the owner's protection, not the
   // submitter's business: it answers like everything else, and simply sends nothing.
   if (!verdict.ok) context.metrics.rateLimited.inc({ action: "sign", scope: verdict.scope });
   if (!verdict.ok && verdict.scope !== "address") throw tooManyRequests(verdict.retryAfterSeconds);
   if (verdict.ok) {
     await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, ipHash);
+    // Whether or not a mail was queued (the same work either way).
+    context.mailSignal.queued();
     context.metrics.signatures.inc({ event: "submitted" });
   }
   // The same answer for a new, pending, confirmed or capped address: only the mail differs.

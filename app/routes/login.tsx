@@ -22,6 +22,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw tooManyRequests(verdict.retryAfterSeconds);
   }
   await requestLogin(context.db, context.keys, context.config.appUrl, parsed.data.email);
+  context.mailSignal.queued();
   // The same answer whether or not the address has an account, and nothing of the address echoed back.
   return redirect("/login?sent=1", { status: 303, headers: { "Cache-Control": NO_STORE } });
 }

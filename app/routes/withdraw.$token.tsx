@@ -24,7 +24,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const withdrawn = await withdrawSignature(context.db, token);
   // The public count and name list follow at once.
   if (withdrawn) {
-    invalidateLetter(context.cache, withdrawn.letter);
+    invalidateLetter(context, withdrawn.letter);
     context.metrics.signatures.inc({ event: "withdrawn" });
   }
   return redirect(new URL(request.url).pathname, {

@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   HOST: optional(z.string().regex(/^[0-9A-Za-z.:[\]-]+$/, "must be an address to listen on, like 127.0.0.1 or 0.0.0.0")),
   WORKER: optional(onOff),
   RATE_LIMITS: optional(onOff),
+  PAGE_CACHE: optional(onOff),
   DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
   OUTBOX_LEASE_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
   TRUST_PROXY: optional(z.coerce.number().int().min(0).max(10)),
@@ -79,6 +80,8 @@ export interface Config {
   host: string;
   workerEnabled: boolean;
   rateLimitsEnabled: boolean;
+  /** Anonymous GETs of the home and letter pages served from rendered HTML for about a second. */
+  pageCache: boolean;
   /** Proxies in front of the app (hop count): the client address is taken from X-Forwarded-For past them. */
   trustProxy: number;
   /** How long a claimed outbox row stays invisible to other workers: a crashed worker's mail returns after it. */
@@ -139,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
     workerEnabled,
     rateLimitsEnabled: (e.RATE_LIMITS ?? "on") === "on",
+    pageCache: (e.PAGE_CACHE ?? "on") === "on",
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS ?? 120,
     trustProxy: e.TRUST_PROXY ?? 0,
     metricsToken: e.METRICS_TOKEN ?? null,

@@ -2,10 +2,12 @@ import type { Migration } from "kysely/migration";
 import * as initial from "./2026-11-29-01-initial";
 import * as signerDecides from "./2026-11-29-02-signer-decides";
 import * as moderation from "./2026-11-29-03-moderation";
+import * as scale from "./2026-11-29-04-scale";
 
 // An explicit list (not a folder scan): the bundle and tsx both see exactly these, in this order.
 export const migrations: Record<string, Migration> = {
   "2026-11-29-01-initial": initial,
   "2026-11-29-02-signer-decides": signerDecides,
   "2026-11-29-03-moderation": moderation,
+  "2026-11-29-04-scale": scale,
 };

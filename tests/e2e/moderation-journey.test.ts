@@ -45,7 +45,7 @@ describe.skipIf(browserSkipReason)(`moderation in Chromium${browserSkipReason ? 
     await admin.screenshot({ path: artifactPath("admin-1280.png"), fullPage: true });
 
     // A fresh URL: the browser rightly keeps the public page for a few seconds (Cache-Control).
-    const tombstone = await page.goto(`${app.url}/letters/${letter.slug}?after=takedown`);
+    const tombstone = await page.goto(`${app.url}/letters/${letter.slug}?fresh=takedown`);
     expect(tombstone!.status()).toBe(410);
     await page.getByRole("heading", { name: "This letter was taken down" }).waitFor();
     expect(await page.getByTestId("tombstone").textContent()).toContain("Reason: Impersonates a union");
@@ -54,7 +54,7 @@ describe.skipIf(browserSkipReason)(`moderation in Chromium${browserSkipReason ? 
 
     await admin.getByRole("button", { name: "Restore A letter someone reports" }).click();
     await admin.getByText("The letter is restored.").waitFor();
-    expect((await page.goto(`${app.url}/letters/${letter.slug}?after=restore`))!.status()).toBe(200);
+    expect((await page.goto(`${app.url}/letters/${letter.slug}?fresh=restore`))!.status()).toBe(200);
     await page.getByRole("heading", { name: "A letter someone reports" }).waitFor();
   });
 });

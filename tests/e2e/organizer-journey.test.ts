@@ -75,6 +75,7 @@ describe.skipIf(browserSkipReason)(`organizer journey in Chromium${browserSkipRe
     await page.getByText("Saved.").waitFor();
 
     app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
     const publicPath = await page.getByRole("link", { name: "Open the public page" }).getAttribute("href");
     expect(publicPath).toBe("/letters/drop-the-drone-contract");
     await page.goto(`${app.url}${publicPath}`);

@@ -67,7 +67,8 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
 
     // A fresh URL: the browser rightly keeps the public page for a few seconds.
     app.services.cache.invalidate("");
-    await page.goto(`${app.url}/letters/${slug}?after=confirm`);
+    app.services.pageCache.invalidate("");
+    await page.goto(`${app.url}/letters/${slug}?fresh=confirm`);
     expect(await count(page)).toBe(before + 1);
     await page.getByText("Browser Signer").waitFor();
 
@@ -75,7 +76,8 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
     await page.getByRole("button", { name: "Withdraw the signature" }).click();
     await page.getByRole("heading", { name: "Done" }).waitFor();
     app.services.cache.invalidate("");
-    await page.goto(`${app.url}/letters/${slug}?after=withdraw`);
+    app.services.pageCache.invalidate("");
+    await page.goto(`${app.url}/letters/${slug}?fresh=withdraw`);
     expect(await count(page)).toBe(before);
     expect(await page.getByText("Browser Signer").count()).toBe(0);
   });

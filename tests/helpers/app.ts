@@ -78,7 +78,7 @@ export async function startTestApp({ env = {}, database, realAppUrl = false, fro
   const services = await compiled.createServices(config, {
     connection: db.connection,
     log: (level, fields) => logs.push(JSON.stringify({ level, ...fields })),
-    ...(frozenCache ? { cache: new TtlCache(1_000, 5_000, () => 0) } : {}),
+    ...(frozenCache ? { cache: new TtlCache(1_000, 5_000, () => 0), pageCache: new TtlCache(1_000, 200, () => 0) } : {}),
   });
   server.on("request", compiled.createApp(build, services));
 
@@ -111,6 +111,8 @@ export async function startTestApp({ env = {}, database, realAppUrl = false, fro
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       services.mailer.close();
+      await services.limits.close();
+      await services.mailSignal.close();
       await smtp.stop();
       if (!database) await db.drop();
     },

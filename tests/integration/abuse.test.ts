@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
-import { PREVIEWS_PER_DAY } from "../../app/models/abuse.server";
+import { abuseSignals, LETTER_BURST, PREVIEWS_PER_DAY } from "../../app/models/abuse.server";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { as, loginAs } from "../helpers/auth";
 import { dbLabel } from "../helpers/db";
@@ -57,6 +57,18 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
     expect(text).toContain("60 signatures from bots.example.org this hour");
     expect(text).not.toContain("from example.com this hour"); // a steady domain is not flagged
     expect(text).not.toContain("same-network");
+  });
+
+  it(`flags a letter with ${LETTER_BURST.count}+ submissions in an hour and ${LETTER_BURST.factor}× the hour before (there is no per-letter ceiling)`, async () => {
+    const { db } = app.services;
+    const flooded = await createOpenLetter(db, { title: "Suddenly everywhere" });
+    const steady = await createOpenLetter(db, { title: "Popular all along" });
+    // Many small domains, none of them a domain burst of its own.
+    const rows = (n: number, createdAt: Date) => Array.from({ length: n }, (_, i) => ({ domain: `d${i % 40}.example.com`, createdAt }));
+    await insertSignatures(db, flooded.id, [...rows(LETTER_BURST.count + 20, thisHour()), ...rows(10, hoursAgo(1))]);
+    await insertSignatures(db, steady.id, [...rows(LETTER_BURST.count + 20, thisHour()), ...rows(LETTER_BURST.count, hoursAgo(1))]);
+    expect(await abuseSignals(db, flooded.id)).toEqual([{ kind: "letter", label: "all addresses", count: LETTER_BURST.count + 20 }]);
+    expect(await abuseSignals(db, steady.id)).toEqual([]);
   });
 
   it("previews the count first, then invalidates exactly that set; both are in the audit log every co-organizer reads", async () => {
@@ -182,6 +194,7 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
 describe(`organizer powers over one signature (${dbLabel})`, () => {
   it("hides one named entry: it still counts, anonymously, its name erased, the action audited", async () => {
     app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
     const before = await verifiedCount(app, letter.slug);
     const dashboard = await (await app.get(path, as(cookie))).text();
     const match = /name="signatureId" value="(\d+)"/.exec(dashboard)!;

@@ -27,7 +27,7 @@ describe(`foundation (${dbLabel})`, () => {
       const tables = await sql<{ table_name: string }>`
         SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`.execute(database.connection.db);
       expect(tables.rows.map((r) => r.table_name)).toEqual(
-        expect.arrayContaining(["organizers", "sessions", "login_tokens", "letters", "letter_versions", "demands", "signatures", "email_outbox", "rate_limits"]),
+        expect.arrayContaining(["organizers", "sessions", "login_tokens", "letters", "letter_versions", "demands", "signatures", "email_outbox", "rate_limit_counts", "letter_domain_counts", "letter_hour_counts", "signature_count_events"]),
       );
       const again = await migrateToLatest(database.connection.db);
       expect(again.results).toEqual([]);

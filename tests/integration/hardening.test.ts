@@ -146,6 +146,7 @@ describe(`escaping (${dbLabel})`, () => {
     const title = "</script><script>alert('t')</script>";
     await signAndConfirm(app, "demo", { name, email: "xss@example.com", title, visibility: "public" });
     app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
     const html = await (await app.get("/letters/demo")).text();
     expect(html).not.toContain("<img src=x");
     expect(html).not.toContain("<script>alert('t')");
@@ -158,10 +159,12 @@ describe(`escaping (${dbLabel})`, () => {
     const letter = await app.services.db.selectFrom("letters").select("id").where("slug", "=", "demo").executeTakeFirstOrThrow();
     await app.services.db.updateTable("letters").set({ title: `Demo "><script>alert(1)</script>` }).where("id", "=", letter.id).execute();
     app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
     const html = await (await app.get("/letters/demo")).text();
     expect(html).not.toContain("<script>alert(1)</script>");
     await app.services.db.updateTable("letters").set({ title: "Cancel the border surveillance contract" }).where("id", "=", letter.id).execute();
     app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
   });
 });
 

@@ -127,6 +127,7 @@ describe(`drafting and publishing (${dbLabel})`, () => {
     expect(version.version_hash).toBe(letter.version_hash);
     expect(version.content.demands).toHaveLength(3);
     app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
     expect(await (await app.get("/")).text()).toContain("Frozen letter");
 
     const editPage = await (await app.get(`/dashboard/letters/${id}`, as(alice))).text();
@@ -178,6 +179,7 @@ describe(`drafting and publishing (${dbLabel})`, () => {
     expect((await app.post(path, { intent: "response", responseText: "\u0000", responseAt: "2026-11-25" }, as(alice))).status).toBe(400);
     expect((await app.post(path, { intent: "response", responseText: "We will review the contract.", responseAt: "2026-11-25" }, as(alice))).status).toBe(200);
     app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
     const html = await (await app.get("/letters/delivered-letter")).text();
     expect(html).toContain("We met with <strong>HR</strong> today.");
     expect(textOf(html)).toContain("Delivered to Dana Example, CEO on November 20, 2026.");

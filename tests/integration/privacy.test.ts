@@ -86,11 +86,16 @@ describe(`no signer in the clear at rest (${dbLabel})`, () => {
     for (const secret of [...SECRETS, "Rosa Withdrawn", "organizer.private", ...tokens]) {
       expect(dump.toLowerCase()).not.toContain(secret.toLowerCase());
     }
-    // The limiter's rows (exact to the millisecond) are keyed apart from the IP hash kept on signatures.
+    // The limiter's rows are keyed apart from the IP hash kept on signatures, and their windows end on
+    // clock boundaries (nothing exact to the millisecond).
+    await app.services.limits.sync();
     const ipHashes = (await app.services.db.selectFrom("signatures").select("ip_hash").where("ip_hash", "is not", null).execute()).map((r) => r.ip_hash!);
     expect(ipHashes.length).toBeGreaterThan(0);
-    const limiterKeys = (await sql<{ key: string }>`SELECT key FROM rate_limits`.execute(app.services.db)).rows.map((r) => r.key);
+    const limiterRows = await app.services.db.selectFrom("rate_limit_counts").select(["key", "window_end"]).execute();
+    const limiterKeys = limiterRows.map((r) => r.key);
     if (onPostgres) expect(limiterKeys.length).toBeGreaterThan(0);
+    // Every window is a multiple of five minutes and ends on such a boundary.
+    for (const row of limiterRows) expect(row.window_end.getTime() % 300_000).toBe(0);
     for (const key of limiterKeys) for (const ipHash of ipHashes) expect(key).not.toContain(ipHash);
     // Bytea columns are hex in JSON: look inside them too.
     const hexDecoded = dump.replace(/\\\\x([0-9a-f]+)/g, (_m, hex: string) => Buffer.from(hex, "hex").toString("latin1"));
@@ -221,16 +226,17 @@ describe(`retention (${dbLabel})`, () => {
       const [oldId, newId] = (await db.selectFrom("signatures").select("id").orderBy("id").execute()).map((r) => r.id);
       await db.updateTable("signatures").set({ created_at: new Date(Date.now() - 3 * 3_600_000) }).where("id", "=", oldId!).execute();
       await db.updateTable("login_tokens").set({ expires_at: new Date(Date.now() - 1000) }).execute();
-      await db.insertInto("rate_limits" as never).values({ key: "sign-address:spent", points: 3, expire: Date.now() - 1000 } as never).execute();
+      await db.insertInto("rate_limit_counts").values({ key: "sign-address:spent", n: 3, window_end: new Date(Date.now() - 86_400_000 - 1000) }).execute();
+      await other.services.limits.sync();
       await runMaintenance(other.services);
       const rows = await db.selectFrom("signatures").select(["id", "ip_hash"]).execute();
       expect(rows.find((r) => r.id === oldId)!.ip_hash).toBeNull();
       expect(rows.find((r) => r.id === newId)!.ip_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(await db.selectFrom("login_tokens").selectAll().execute()).toEqual([]);
       expect((await db.selectFrom("sessions").select("id_hash").execute()).map((r) => r.id_hash)).toEqual([sessions[1]!.id_hash]);
-      const limits = (await db.selectFrom("rate_limits" as never).selectAll().execute()) as { key: string; expire: string }[];
+      const limits = await db.selectFrom("rate_limit_counts").selectAll().execute();
       expect(limits.some((r) => r.key === "sign-address:spent")).toBe(false);
-      expect(limits.every((r) => Number(r.expire) > Date.now())).toBe(true); // live counters stay
+      expect(limits.every((r) => r.window_end.getTime() > Date.now())).toBe(true); // live counters stay
       if (onPostgres) expect(limits.length).toBeGreaterThan(0); // (on PGlite the limiter counts in memory)
     } finally {
       await other.close();

@@ -15,7 +15,10 @@ setupAll(async () => {
 afterAll(() => app?.close());
 
 const db = () => app.services.db;
-const fresh = () => app.services.cache.invalidate("");
+const fresh = () => {
+  app.services.cache.invalidate("");
+  app.services.pageCache.invalidate("");
+};
 const page = async (path: string) => {
   fresh();
   return (await app.get(path)).text();
@@ -91,23 +94,42 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     expect(text).toContain("Open for signatures");
   });
 
-  it("paginates named signers, 50 a page", async () => {
-    const first = textOf(await page(`/letters/${slug}`));
+  it("pages named signers 50 at a time by keyset cursor, forwards and back, in the page and the API", async () => {
+    const firstHtml = await page(`/letters/${slug}`);
+    const first = textOf(firstHtml);
     expect(first).toMatch(/Named Person 00 ?, Engineer/);
     expect(first).toContain("Named Person 49");
     expect(first).not.toContain("Named Person 50");
-    expect(first).toContain("More signers");
-    const second = textOf(await page(`/letters/${slug}?page=2`));
+    expect(first).not.toContain("Previous signers");
+    const next = /href="[^"]*\?after=([0-9-]+)"[^>]*>More signers/.exec(firstHtml)?.[1];
+    expect(next).toMatch(/^\d+-\d+$/);
+    const secondHtml = await page(`/letters/${slug}?after=${next}`);
+    const second = textOf(secondHtml);
     expect(second).toContain("Named Person 54");
     expect(second).not.toContain("Named Person 49");
-    const api = await (await app.get(`/api/letters/${slug}/signers?page=2`)).json();
-    expect(api.signers).toHaveLength(5);
-    expect(api.signers[0]).toEqual({ name: "Named Person 50", jobTitle: "Engineer" });
-    expect(api.nextPage).toBeNull();
-    // Past the last page there is nothing to cache or show.
-    expect((await app.get(`/letters/${slug}?page=3`)).status).toBe(404);
-    expect((await app.get(`/api/letters/${slug}/signers?page=999`)).status).toBe(404);
-    expect((await (await app.get(`/api/letters/${slug}/signers?page=abc`)).json()).page).toBe(1);
+    expect(second).not.toContain("More signers");
+    // And back: the page before the second one is the first one again.
+    const back = /href="[^"]*\?before=([0-9-]+)"[^>]*>Previous signers/.exec(secondHtml)?.[1];
+    const again = textOf(await page(`/letters/${slug}?before=${back}`));
+    expect(again).toContain("Named Person 00");
+    expect(again).toContain("Named Person 49");
+    expect(again).not.toContain("Named Person 50");
+
+    const api = await (await app.get(`/api/letters/${slug}/signers`)).json();
+    expect(api.signers).toHaveLength(50);
+    expect(api.previous).toBeNull();
+    const apiNext = await (await app.get(api.next)).json();
+    expect(apiNext.signers).toHaveLength(5);
+    expect(apiNext.signers[0]).toEqual({ name: "Named Person 50", jobTitle: "Engineer" });
+    expect(apiNext.next).toBeNull();
+    expect((await (await app.get(apiNext.previous)).json()).signers).toEqual(api.signers);
+    // Past the last signer, or a cursor we never issued: nothing to cache or show.
+    expect((await app.get(`/letters/${slug}?after=${Date.now() + 86_400_000}-1`)).status).toBe(404);
+    expect((await app.get(`/api/letters/${slug}/signers?before=1000-1`)).status).toBe(404);
+    for (const bad of ["?after=abc", "?before=1-2&after=1-2", "?after=1e9-1", "?after=9999999999999999-1", "?before=-1-1"]) {
+      expect((await app.get(`/letters/${slug}${bad}`)).status, bad).toBe(404);
+      expect((await app.get(`/api/letters/${slug}/signers${bad}`)).status, bad).toBe(404);
+    }
   });
 
   it("draws the growth chart as an accessible inline SVG", async () => {

@@ -55,7 +55,7 @@ describe(`the server process (${dbLabel})`, () => {
     // Used: to anyone without this browser's result cookie, the link says nothing.
     expect((await fetch(server.url + verify.pathname)).status).toBe(410);
     expect((await post(withdraw.pathname, {})).status).toBe(303);
-    await fetch(`${server.url}/letters/demo?page=2`);
+    await fetch(`${server.url}/letters/demo?after=0-1`);
     // An organizer too: login token, session cookie.
     const organizer = "log.organizer@example.com";
     await post("/login", { email: organizer });

@@ -320,6 +320,7 @@ describe(`signing a letter (${dbLabel})`, () => {
     expect(r1.status).toBe(409);
     await db().updateTable("letters").set({ status: "draft" }).where("id", "=", closed.id).execute();
     app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
     const r2 = await app.post(`/letters/${closed.slug}`, { name: "Late", email: "late2@example.com", visibility: "public" });
     expect(r2.status).toBe(404);
     expect((await app.get(`/letters/${closed.slug}`)).status).toBe(404);
@@ -329,6 +330,7 @@ describe(`signing a letter (${dbLabel})`, () => {
     const late = await createOpenLetter(db(), { title: "Dated letter" });
     await db().updateTable("letters").set({ closes_at: new Date(Date.now() - 60_000) }).where("id", "=", late.id).execute();
     app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
     expect((await app.post(`/letters/${late.slug}`, { name: "Late", email: "late3@example.com", visibility: "public" })).status).toBe(409);
     const page = await (await app.get(`/letters/${late.slug}`)).text();
     expect(page).toContain("This letter is closed");
@@ -375,6 +377,7 @@ describe(`what the public sees right after a change (${dbLabel}, cache clock sto
   it("counts the signer's own confirmation on their result page, even when the shared count was cached before it", async () => {
     await signAndConfirm(frozen, frozenSlug, { name: "First", email: "first@example.com", visibility: "public" });
     frozen.services.cache.invalidate("");
+    frozen.services.pageCache.invalidate("");
     const cached = (await (await frozen.get(`/api/letters/${frozenSlug}`)).json()).signatures.verified;
     expect(cached).toBe(1);
     const { verifyPath } = await signAndReadMail(frozen, frozenSlug, { name: "Second", email: "second@example.com", visibility: "anonymous" });
@@ -389,6 +392,7 @@ describe(`what the public sees right after a change (${dbLabel}, cache clock sto
   it("drops a withdrawn name and count from the cached page and JSON at once", async () => {
     const { withdrawPath } = await signAndConfirm(frozen, frozenSlug, { name: "Cached Leaver", email: "leaver@example.com", visibility: "public" });
     frozen.services.cache.invalidate("");
+    frozen.services.pageCache.invalidate("");
     expect(await (await frozen.get(`/letters/${frozenSlug}`)).text()).toContain("Cached Leaver");
     const before = (await (await frozen.get(`/api/letters/${frozenSlug}`)).json()).signatures.verified;
     expect((await frozen.post(withdrawPath, {})).status).toBe(303);
