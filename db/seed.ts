@@ -78,6 +78,8 @@ export async function seedSignatures(db: DB, slug: string, count: number, onProg
     inserted += n;
     onProgress?.(inserted);
   }
+  // Signatures from the last 30 days belong to a letter published at least that long ago.
+  await sql`UPDATE letters SET published_at = least(published_at, now() - interval '30 days') WHERE id = ${letter.id}`.execute(db);
   await foldCountEvents(db);
   return { letterId: letter.id, inserted };
 }

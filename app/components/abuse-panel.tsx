@@ -8,6 +8,9 @@ export interface AbuseData {
   audit: { action: string; detail: Record<string, unknown>; at: string; organizerId: string | null }[];
   /** Named entries as the public sees them (none while the reveal threshold hides names). */
   named: { id: string; name: string; jobTitle: string | null }[];
+  /** What the organizer searched for ("" for the most recent entries), and how many named entries there are. */
+  nameSearch: string;
+  namedTotal: number;
   minGroup: number;
   previewsPerDay: number;
 }
@@ -123,8 +126,22 @@ export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; 
         anonymously, and the name is erased. This is the only thing organizers can do to one signature.
       </p>
       {hideErrors.signers ? <p className="field-error" role="alert">{hideErrors.signers}</p> : null}
+      {data.namedTotal > data.named.length || data.nameSearch ? (
+        <Form method="get" className="row" role="search" aria-label="Named signers">
+          <label htmlFor="name-search">Find a name (beginning with)</label>
+          <input id="name-search" name="name" type="search" defaultValue={data.nameSearch} maxLength={100} />
+          <button type="submit" className="secondary">Find</button>
+        </Form>
+      ) : null}
+      <p className="muted">
+        {data.nameSearch
+          ? `Names beginning with “${data.nameSearch}”: ${data.named.length === 50 ? "the 50 most recent" : data.named.length}.`
+          : data.namedTotal > data.named.length
+            ? `The ${data.named.length} most recent of ${data.namedTotal.toLocaleString("en")} named entries.`
+            : null}
+      </p>
       {data.named.length === 0 ? (
-        <p className="muted">No names are shown publicly yet.</p>
+        <p className="muted">{data.nameSearch ? "No named entry begins with that." : "No names are shown publicly yet."}</p>
       ) : (
         <ul className="named-list" aria-labelledby="named-heading">
           {data.named.map((s) => (

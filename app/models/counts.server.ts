@@ -203,17 +203,18 @@ export async function listNamedSigners(db: DB, letterId: string, range: SignerRa
   }));
 }
 
-/** Named entries with their ids, for the one organizer action on a single signature (hiding a name). */
-export async function namedEntriesForModeration(db: DB, letterId: string, limit = 200): Promise<(NamedSigner & { id: string })[]> {
-  const rows = await db
+/**
+ * Named entries with their ids, for the one organizer action on a single signature (hiding a name):
+ * the most recent ones, or those whose name starts with `search` (a report names the person).
+ */
+export async function namedEntriesForModeration(db: DB, letterId: string, search = "", limit = 50): Promise<(NamedSigner & { id: string })[]> {
+  let query = db
     .selectFrom("signatures")
     .select(["id", "name", "job_title"])
     .where("letter_id", "=", letterId)
     .where("status", "=", "confirmed")
-    .where("visibility", "=", "public")
-    .orderBy("confirmed_at", "desc")
-    .orderBy("id", "desc")
-    .limit(limit)
-    .execute();
+    .where("visibility", "=", "public");
+  if (search) query = query.where(sql<boolean>`lower(name) LIKE ${search.toLowerCase().replace(/[\\%_]/g, "\\$&") + "%"}`);
+  const rows = await query.orderBy("confirmed_at", "desc").orderBy("id", "desc").limit(limit).execute();
   return rows.map((r) => ({ id: r.id, name: r.name ?? "", jobTitle: r.job_title }));
 }

@@ -24,7 +24,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     auditEntries(context.db, letter.id),
   ]);
   // Organizers see the names the public sees, no more: none while the threshold hides them.
-  const named = namesRevealed(letter.reveal_threshold, counts.public) ? await namedEntriesForModeration(context.db, letter.id) : [];
+  const nameSearch = (new URL(request.url).searchParams.get("name") ?? "").trim().slice(0, 100);
+  const named = namesRevealed(letter.reveal_threshold, counts.public) ? await namedEntriesForModeration(context.db, letter.id, nameSearch) : [];
   return json(
     {
       me: organizerId,
@@ -43,7 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       counts,
       team,
       updates: view.updates,
-      abuse: { signals, audit, named, minGroup: MIN_DOMAIN_GROUP, previewsPerDay: PREVIEWS_PER_DAY },
+      abuse: { signals, audit, named, nameSearch, namedTotal: counts.public, minGroup: MIN_DOMAIN_GROUP, previewsPerDay: PREVIEWS_PER_DAY },
     },
     { headers: { "Cache-Control": NO_STORE } },
   );

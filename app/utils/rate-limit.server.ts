@@ -21,7 +21,7 @@ export const LIMITS = {
 export type Limits = Record<keyof typeof LIMITS, { points: number; duration: number }>;
 
 /** How often a process adds its counts to the shared ones and learns the other processes'. */
-export const SYNC_MS = 250;
+export const SYNC_MS = 1_000;
 /** Keys remembered per process; past this the least recently used are forgotten (and relearned at the next sync). */
 const MAX_KEYS = 200_000;
 
@@ -59,6 +59,8 @@ interface Window {
   /** Counted here and being sent by the sync in flight. */
   sending: number;
   touched: boolean;
+  /** Written to the shared table at least once: kept in step from then on. */
+  synced: boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ interface Window {
  * A request costs a map lookup, never a database round trip: the sign path stays one statement.
  * Every SYNC_MS each process adds what it counted to `rate_limit_counts` in one statement and
  * learns the totals, so limits hold across processes to within what the processes can count
- * between two syncs (decision 009). Each window's row is keyed by an HMAC and the clock-aligned
+ * between two syncs, and the first use of a key in each process (see worthSyncing; decision 009). Each window's row is keyed by an HMAC and the clock-aligned
  * end of the window, nothing that could line up with a signature. On PGlite (one process) the
  * memory is the whole count.
  *
@@ -76,7 +78,7 @@ interface Window {
  * the end of one window and again at the start of the next.
  */
 class SharedCounters {
-  #windows = new Map<string, { current: Window; previous: Window | null; ms: number }>();
+  #windows = new Map<string, { current: Window; previous: Window | null; ms: number; points: number }>();
   #timer: NodeJS.Timeout | null = null;
   #syncing: Promise<void> | null = null;
 
@@ -97,9 +99,9 @@ class SharedCounters {
     let entry = this.#windows.get(key);
     if (entry && entry.current.end !== end) {
       // The window moved on: the current one becomes the previous one (if it is the one just before).
-      entry = { current: newWindow(end), previous: entry.current.end === end - ms ? entry.current : null, ms };
+      entry = { current: newWindow(end), previous: entry.current.end === end - ms ? entry.current : null, ms, points };
     }
-    entry ??= { current: newWindow(end), previous: null, ms };
+    entry ??= { current: newWindow(end), previous: null, ms, points };
     // Re-inserted, so the map's order is least recently used first.
     this.#windows.delete(key);
     this.#windows.set(key, entry);
@@ -129,8 +131,9 @@ class SharedCounters {
     const byRow = new Map<string, Window>();
     for (const [key, entry] of this.#windows) {
       for (const w of [entry.current, entry.previous]) {
-        if (!w?.touched) continue;
+        if (!w || !worthSyncing(w, entry.points)) continue;
         w.touched = false;
+        w.synced = true;
         w.sending = w.local;
         w.local = 0;
         sent.push(w);
@@ -180,7 +183,20 @@ class SharedCounters {
   }
 }
 
-const newWindow = (end: number): Window => ({ end, shared: 0, local: 0, sending: 0, touched: false });
+/**
+ * What a sync writes and reads back. A key used once in this process is not written at all: most
+ * addresses sign once, and writing each would be a row per signature. From its second use on it
+ * is kept in step; and a key already written is refreshed while it is within half its allowance
+ * of the limit, even if this process did not use it since, so that it learns what the others
+ * counted before it decides again. The cost of the first rule: across N processes a key can get
+ * up to N − 1 uses more than its limit in one window.
+ */
+function worthSyncing(w: Window, points: number): boolean {
+  if (w.touched && (w.synced || w.local >= 2)) return true;
+  return w.synced && (w.shared + w.local) * 2 >= points;
+}
+
+const newWindow = (end: number): Window => ({ end, shared: 0, local: 0, sending: 0, touched: false, synced: false });
 
 /**
  * Limits across processes when there is a pool (PostgreSQL); in this process's memory on PGlite

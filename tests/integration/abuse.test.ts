@@ -192,6 +192,25 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
 });
 
 describe(`organizer powers over one signature (${dbLabel})`, () => {
+  it("finds named entries by the beginning of the name (a report names the person), wildcards taken literally", async () => {
+    const found = textOf(await (await app.get(`${path}?name=${encodeURIComponent("real 1")}`, as(cookie))).text());
+    const shown = await app.services.db
+      .selectFrom("signatures")
+      .select("name")
+      .where("letter_id", "=", letter.id)
+      .where("status", "=", "confirmed")
+      .where("visibility", "=", "public")
+      .execute();
+    const expected = shown.map((r) => r.name!).filter((n) => n.toLowerCase().startsWith("real 1"));
+    expect(expected.length).toBeGreaterThan(1);
+    expect(found).toContain(`Names beginning with “real 1”: ${expected.length}.`);
+    for (const name of expected) expect(found).toContain(`${name} Hide name`);
+    expect(found).not.toMatch(/Real 2\d? Hide name|Tiny \d Hide name/);
+    const literal = textOf(await (await app.get(`${path}?name=${encodeURIComponent("%")}`, as(cookie))).text());
+    expect(literal).toContain("No named entry begins with that.");
+    expect(textOf(await (await app.get(`${path}?name=${encodeURIComponent("Re_l")}`, as(cookie))).text())).toContain("No named entry begins with that.");
+  });
+
   it("hides one named entry: it still counts, anonymously, its name erased, the action audited", async () => {
     app.services.cache.invalidate("");
     app.services.pageCache.invalidate("");
