@@ -98,7 +98,7 @@ export async function handleLetterAction(
     const verdict = await context.limits.login(context.ipHash, addressKey(context.keys.rateLimit, "organizer", parsed.data.email));
     if (!verdict.ok) {
     context.metrics.rateLimited.inc({ action: "invite", scope: verdict.scope });
-    throw tooManyRequests(verdict.retryAfterSeconds);
+    throw tooManyRequests(verdict.retryAfterSeconds, verdict.scope);
   }
     await inviteOrganizer(db, context.keys, context.config.appUrl, letter.id, organizerId, parsed.data.email);
     context.mailSignal.queued();

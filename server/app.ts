@@ -1,6 +1,7 @@
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express from "express";
 import { hmac } from "../app/utils/crypto.server";
 import { serveMetrics } from "../app/utils/metrics.server";
@@ -39,6 +40,10 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
     });
     next();
   });
+
+  // HTML, JSON, CSS and JavaScript go out compressed (brotli at quality 4, or gzip): what a phone on a
+  // slow network downloads. Tiny bodies are not worth it.
+  app.use(compression({ threshold: 1024 }));
 
   app.get("/metrics", async (req, res) => {
     const answer = await serveMetrics(services.metrics, config.metricsToken, req.get("authorization"));

@@ -5,8 +5,9 @@ import { contentSecurityPolicy } from "../app/utils/csp.server";
 import { cacheKeys } from "../app/models/read-cache.server";
 import type { Services } from "../app/utils/services.server";
 
-/** The public pages worth keeping rendered: the home page and a letter's first page. */
+/** The public pages worth keeping rendered: the home page, a letter, and its pages of named signers. */
 const CACHEABLE = /^\/(?:letters\/[a-z0-9-]{1,120})?$/;
+const CACHEABLE_QUERY = /^(?:\?(?:after|before)=\d{1,15}-\d{1,18})?$/;
 const NONCE = /'nonce-([A-Za-z0-9+/=]+)'/;
 
 interface RenderedPage {
@@ -19,8 +20,8 @@ interface RenderedPage {
 
 /**
  * Serves anonymous GETs of the busiest public pages from a rendered-HTML cache (services.pageCache,
- * about a second, invalidated with the letter). Only requests without cookies and without a query
- * string: nothing per visitor can be in them. Each response gets a fresh CSP nonce, swapped into the
+ * about a second, invalidated with the letter). Only requests without cookies, and no query string
+ * but a signer-page cursor: nothing per visitor can be in them. Each response gets a fresh CSP nonce, swapped into the
  * cached HTML, so no two visitors share one.
  */
 export function pageCache(build: ServerBuild, services: Services, loadContext: () => AppLoadContext): express.RequestHandler {
@@ -35,10 +36,12 @@ export function pageCache(build: ServerBuild, services: Services, loadContext: (
   };
 
   return (req, res, next) => {
-    if ((req.method !== "GET" && req.method !== "HEAD") || req.headers.cookie || req.url !== req.path || !CACHEABLE.test(req.path)) return next();
-    const key = cacheKeys.html(req.path);
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const query = req.url.slice(req.path.length);
+    if (req.headers.cookie || !CACHEABLE.test(req.path) || !CACHEABLE_QUERY.test(query) || (query && req.path === "/")) return next();
+    const key = cacheKeys.html(req.url);
     services.pageCache
-      .get(key, () => renderPage(req.path, req.get("user-agent") ?? ""))
+      .get(key, () => renderPage(req.url, req.get("user-agent") ?? ""))
       .then((page) => {
         // A failure is not kept: the next visitor gets a fresh attempt.
         if (page.status >= 500) services.pageCache.delete(key);

@@ -2,7 +2,7 @@ import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { DemandRow, LetterFormValues } from "../letter-draft";
 import { Field, fieldAria } from "./field";
-import { DEMAND_KIND_LABELS, DEMAND_KINDS, type FieldErrors } from "../validation";
+import { DEMAND_KIND_LABELS, DEMAND_KINDS, type FieldErrors } from "../form-fields";
 
 interface Props {
   values: LetterFormValues;

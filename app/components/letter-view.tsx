@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { DEMAND_KIND_LABELS } from "../validation";
+import { DEMAND_KIND_LABELS } from "../form-fields";
 import { GrowthChart, type GrowthPoint } from "./growth-chart";
 
 export interface LetterViewData {

@@ -1,7 +1,9 @@
 import { Form, useNavigation } from "@remix-run/react";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { SignerFields } from "./signer-fields";
-import { fieldErrors, formFields, SIGN_FIELDS, signatureSchema, type FieldErrors } from "../validation";
+import { formFields, SIGN_FIELDS, type FieldErrors } from "../form-fields";
+
+type Validation = typeof import("../validation");
 
 export interface SignFormProps {
   allowedDomains: string[];
@@ -12,25 +14,35 @@ export interface SignFormProps {
 }
 
 
-/** A plain POST form (works without JavaScript); with JavaScript the same zod schema checks it first. */
+/**
+ * A plain POST form (works without JavaScript). With JavaScript the same zod schema checks it first,
+ * loaded when someone starts filling it in (not with the page): until it has arrived, the server's
+ * check answers instead.
+ */
 export function SignForm({ allowedDomains, askJobTitle, revealThreshold, errors: serverErrors, values = {} }: SignFormProps) {
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
   const errors = clientErrors ?? serverErrors ?? {};
   const busy = useNavigation().state === "submitting";
   const domains = allowedDomains.join(" or ");
+  const validation = useRef<Validation | null>(null);
+  const load = () => {
+    if (!validation.current) import("../validation").then((v) => (validation.current = v)).catch(() => {});
+  };
 
   function check(event: FormEvent<HTMLFormElement>) {
-    const result = signatureSchema(allowedDomains).safeParse(formFields(new FormData(event.currentTarget), SIGN_FIELDS));
+    const v = validation.current;
+    if (!v) return;
+    const result = v.signatureSchema(allowedDomains).safeParse(formFields(new FormData(event.currentTarget), SIGN_FIELDS));
     if (!result.success) {
       event.preventDefault();
-      setClientErrors(fieldErrors(result.error));
+      setClientErrors(v.fieldErrors(result.error));
     } else {
       setClientErrors(null);
     }
   }
 
   return (
-    <Form method="post" className="sign-form" noValidate onSubmit={check} aria-labelledby="sign-heading">
+    <Form method="post" className="sign-form" noValidate onSubmit={check} onFocus={load} onPointerEnter={load} aria-labelledby="sign-heading">
       <h2 id="sign-heading">Sign this letter</h2>
       {Object.keys(errors).length > 0 ? (
         <p className="form-error" role="alert">

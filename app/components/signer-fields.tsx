@@ -1,4 +1,4 @@
-import type { FieldErrors } from "../validation";
+import type { FieldErrors } from "../form-fields";
 import { TextField } from "./field";
 
 export interface SignerFieldsProps {

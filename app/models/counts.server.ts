@@ -83,6 +83,25 @@ const FOLD_BATCH = 20_000;
  */
 export async function foldCountEvents(db: DB): Promise<number> {
   let folded = 0;
+  try {
+    return await foldBatches(db, (n) => (folded += n));
+  } finally {
+    foldedSinceVacuum += folded;
+    if (foldedSinceVacuum >= VACUUM_AFTER_EVENTS && Date.now() - lastVacuum > 60_000) {
+      foldedSinceVacuum = 0;
+      lastVacuum = Date.now();
+      // Dead events make every count read wade through dead index entries until vacuumed.
+      await sql`VACUUM signature_count_events`.execute(db).catch(() => {});
+    }
+  }
+}
+
+const VACUUM_AFTER_EVENTS = 50_000;
+let foldedSinceVacuum = 0;
+let lastVacuum = 0;
+
+async function foldBatches(db: DB, count: (n: number) => void): Promise<number> {
+  let folded = 0;
   for (;;) {
     const { rows } = await sql<{ n: number }>`
       WITH moved AS (
@@ -101,6 +120,7 @@ export async function foldCountEvents(db: DB): Promise<number> {
       SELECT count(*)::int AS n FROM moved`.execute(db);
     const n = rows[0]?.n ?? 0;
     folded += n;
+    count(n);
     if (n < FOLD_BATCH) return folded;
   }
 }

@@ -6,6 +6,7 @@ import type { TtlCache } from "../utils/cache.server";
  */
 const pagePrefix = (letterId: string) => `page:${letterId}:`;
 const signersPrefix = (letterId: string) => `signers:${letterId}:`;
+const namedPrefix = (letterId: string) => `named:${letterId}:`;
 
 export const cacheKeys = {
   /** The home page's (and /api/letters') list of letters. */
@@ -15,6 +16,9 @@ export const cacheKeys = {
   growth: (letterId: string) => `growth:${letterId}`,
   page: (letterId: string, range: string) => `${pagePrefix(letterId)}${range}`,
   signers: (letterId: string, range: string) => `${signersPrefix(letterId)}${range}`,
+  /** The organizer dashboard's heavier reads: abuse signals, and named entries (by search). */
+  abuse: (letterId: string) => `abuse:${letterId}`,
+  named: (letterId: string, search: string) => `${namedPrefix(letterId)}${search}`,
   /** A rendered public page (the page cache), by path. */
   html: (pathname: string) => `html:${pathname}`,
 };
@@ -24,7 +28,9 @@ export const cacheKeys = {
  * every cached read of this letter goes.
  */
 export function invalidateLetter({ cache, pageCache }: { cache: TtlCache; pageCache: TtlCache }, letter: { id: string; slug: string }): void {
-  for (const path of ["/", `/letters/${letter.slug}`]) pageCache.delete(cacheKeys.html(path));
-  for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home]) cache.delete(key);
-  for (const prefix of [pagePrefix(letter.id), signersPrefix(letter.id)]) cache.invalidate(prefix);
+  pageCache.delete(cacheKeys.html("/"));
+  pageCache.invalidate(cacheKeys.html(`/letters/${letter.slug}?`));
+  pageCache.delete(cacheKeys.html(`/letters/${letter.slug}`));
+  for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home, cacheKeys.abuse(letter.id)]) cache.delete(key);
+  for (const prefix of [pagePrefix(letter.id), signersPrefix(letter.id), namedPrefix(letter.id)]) cache.invalidate(prefix);
 }

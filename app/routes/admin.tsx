@@ -15,7 +15,7 @@ import {
 } from "../models/moderation.server";
 import { invalidateLetter } from "../models/read-cache.server";
 import { badRequest, NO_STORE, readForm, routeHeaders } from "../utils/http.server";
-import { fieldErrors, formFields, TakedownSchema } from "../validation";
+import { fieldErrors, formFields, TakedownSchema } from "../validation.server";
 
 // The site's operators (OPERATOR_EMAILS): reports, takedowns, suspensions. They see organizers'
 // addresses (to contact them) but nothing more about signers than the organizers do.

@@ -11,21 +11,28 @@ import { namesRevealed } from "../letter-page.server";
 import { abuseSignals, auditEntries, PREVIEWS_PER_DAY } from "../models/abuse.server";
 import { countSignatures, MIN_DOMAIN_GROUP, namedEntriesForModeration } from "../models/counts.server";
 import { effectiveStatus, loadLetterView } from "../models/letter.server";
+import { cacheKeys } from "../models/read-cache.server";
 import { listLetterOrganizers } from "../models/membership.server";
 import { requireLetter } from "../auth.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organizerId, letter } = await requireLetter(request, context, params.id);
+  // Abuse signals and named entries are shared for a second between the letter's organizers (a team
+  // watching a viral letter); every organizer action clears them (invalidateLetter).
+  const { db, cache } = context;
   const [view, counts, team, signals, audit] = await Promise.all([
-    loadLetterView(context.db, letter),
-    countSignatures(context.db, letter.id),
-    listLetterOrganizers(context.db, context.keys, letter.id),
-    abuseSignals(context.db, letter.id),
-    auditEntries(context.db, letter.id),
+    loadLetterView(db, letter),
+    // Counts are exact and fresh for organizers (rollups make that cheap).
+    countSignatures(db, letter.id),
+    listLetterOrganizers(db, context.keys, letter.id),
+    cache.get(cacheKeys.abuse(letter.id), () => abuseSignals(db, letter.id)),
+    auditEntries(db, letter.id),
   ]);
   // Organizers see the names the public sees, no more: none while the threshold hides them.
   const nameSearch = (new URL(request.url).searchParams.get("name") ?? "").trim().slice(0, 100);
-  const named = namesRevealed(letter.reveal_threshold, counts.public) ? await namedEntriesForModeration(context.db, letter.id, nameSearch) : [];
+  const named = namesRevealed(letter.reveal_threshold, counts.public)
+    ? await cache.get(cacheKeys.named(letter.id, nameSearch), () => namedEntriesForModeration(db, letter.id, nameSearch))
+    : [];
   return json(
     {
       me: organizerId,

@@ -16,7 +16,7 @@ import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
 import { submitSignature } from "../models/signature.server";
 import { signAddressKeys } from "../utils/rate-limit.server";
-import { fieldErrors, formFields, SIGN_FIELDS, signatureSchema } from "../validation";
+import { fieldErrors, formFields, SIGN_FIELDS, signatureSchema } from "../validation.server";
 
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
@@ -56,7 +56,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   // A limit on the submitter answers 429. A limit on the address is the owner's protection, not the
   // submitter's business: it answers like everything else, and simply sends nothing.
   if (!verdict.ok) context.metrics.rateLimited.inc({ action: "sign", scope: verdict.scope });
-  if (!verdict.ok && verdict.scope !== "address") throw tooManyRequests(verdict.retryAfterSeconds);
+  if (!verdict.ok && verdict.scope !== "address") throw tooManyRequests(verdict.retryAfterSeconds, verdict.scope);
   if (verdict.ok) {
     await submitSignature({ db: context.db, keys: context.keys, appUrl: context.config.appUrl }, letter, parsed.data, ipHash);
     // Whether or not a mail was queued (the same work either way).

@@ -6,7 +6,7 @@ import { requireNotTakenDown } from "../letter-page.server";
 import { cachedPublicLetter } from "../models/letter.server";
 import { fileReport } from "../models/moderation.server";
 import { badRequest, NO_STORE, notFound, readForm, routeHeaders, tooManyRequests } from "../utils/http.server";
-import { fieldErrors, formFields, ReportSchema } from "../validation";
+import { fieldErrors, formFields, ReportSchema } from "../validation.server";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");

@@ -5,7 +5,7 @@ import { badRequest, NO_STORE, readForm, tooManyRequests, routeHeaders } from ".
 import { requestLogin } from "../models/organizer.server";
 import { addressKey } from "../utils/rate-limit.server";
 import { currentOrganizer } from "../auth.server";
-import { fieldErrors, formFields, LoginSchema } from "../validation";
+import { fieldErrors, formFields, LoginSchema } from "../validation.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const sent = new URL(request.url).searchParams.has("sent");
@@ -19,7 +19,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const verdict = await context.limits.login(context.ipHash, addressKey(context.keys.rateLimit, "organizer", parsed.data.email));
   if (!verdict.ok) {
     context.metrics.rateLimited.inc({ action: "login", scope: verdict.scope });
-    throw tooManyRequests(verdict.retryAfterSeconds);
+    throw tooManyRequests(verdict.retryAfterSeconds, verdict.scope);
   }
   await requestLogin(context.db, context.keys, context.config.appUrl, parsed.data.email);
   context.mailSignal.queued();

@@ -8,7 +8,7 @@ import { cachedCounts } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
 import { confirmedResult, confirmSignature, findConfirmLink } from "../models/signature.server";
 import { noStoreHeaders, rememberResult, resultFor, spentLink, unknownLink } from "../token-page.server";
-import { CONFIRM_FIELDS, ConfirmSchema, fieldErrors, formFields } from "../validation";
+import { CONFIRM_FIELDS, ConfirmSchema, fieldErrors, formFields } from "../validation.server";
 
 // GET and HEAD only show. Mail scanners open every link and must not confirm anything; and once a
 // link has done its job, whoever opens it again (a scanner's log, an employer reading the inbox)

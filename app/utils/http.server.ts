@@ -14,11 +14,27 @@ export function notFound(message?: string): Response {
   return new Response(message ?? "", { status: 404, headers: { "Cache-Control": NO_STORE } });
 }
 
-export function tooManyRequests(retryAfterSeconds: number): Response {
-  return new Response(
-    `Too many attempts from here. Please wait ${retryAfterSeconds} seconds and try again; nothing was recorded.`,
-    { status: 429, headers: { "Retry-After": String(retryAfterSeconds), "Cache-Control": NO_STORE } },
-  );
+/**
+ * 429 with a wait people can read ("about 4 minutes", not "233 seconds"), saying what was limited:
+ * the network (many colleagues behind one office address count together) or the address typed.
+ */
+export function tooManyRequests(retryAfterSeconds: number, scope: "ip" | "address" = "ip"): Response {
+  const who = scope === "address" ? "for this address" : "from your network";
+  return new Response(`Too many attempts ${who}. Please wait ${waitInWords(retryAfterSeconds)} and try again; nothing was recorded.`, {
+    status: 429,
+    headers: { "Retry-After": String(retryAfterSeconds), "Cache-Control": NO_STORE },
+  });
+}
+
+const plural = new Intl.PluralRules("en");
+
+/** 45 → "a minute", 233 → "about 4 minutes", 7200 → "about 2 hours". */
+export function waitInWords(seconds: number): string {
+  if (seconds <= 60) return "a minute";
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 90) return `about ${minutes} ${plural.select(minutes) === "one" ? "minute" : "minutes"}`;
+  const hours = Math.round(minutes / 60);
+  return `about ${hours} ${plural.select(hours) === "one" ? "hour" : "hours"}`;
 }
 
 /**

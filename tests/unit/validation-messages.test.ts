@@ -214,3 +214,13 @@ describe("fixed lists and the remaining forms", () => {
     expect(domainError("example.c0m")).toMatch(/is not a domain/);
   });
 });
+
+describe("waits in words", () => {
+  it("speaks minutes and hours, with plurals right", async () => {
+    const { waitInWords } = await import("../../app/utils/http.server");
+    expect([1, 45, 60, 61, 119, 121, 600, 3599, 5400, 7200, 86_400].map(waitInWords)).toEqual([
+      "a minute", "a minute", "a minute", "about 2 minutes", "about 2 minutes", "about 3 minutes", "about 10 minutes",
+      "about 60 minutes", "about 2 hours", "about 2 hours", "about 24 hours",
+    ]);
+  });
+});
