@@ -47,6 +47,9 @@ export function Layout({ children }: { children: ReactNode }) {
               Undersigned verifies that signers work where they say, then forgets their address. Anonymous signers are
               counted, never named.
             </p>
+            <nav aria-label="About this site">
+              <Link to="/about">About</Link> · <Link to="/privacy">Privacy: what we keep</Link>
+            </nav>
           </div>
         </footer>
         <ScrollRestoration nonce={nonce} />

@@ -521,6 +521,7 @@ async function millionScenario(setup: Setup, relay: Relay): Promise<{ figures: F
   await setup.close();
   figures.push(await confirmBurst("confirm empty", setup, empty.slug, { relay }));
   figures.push(await confirmBurst("confirm 1M", setup, "demo", { relay }));
+  figures.push(await confirmBurst("confirm empty again", setup, empty.slug, { relay }));
   lines.push(await checkRollups(setup, "demo"));
   return { figures, lines };
 }
@@ -537,13 +538,15 @@ function report(all: Figures[], lines: string[]) {
       `${f.name.padEnd(19)} | ${String(f.rps).padStart(6)} | ${String(f.p50).padStart(6)} | ${String(f.p99).padStart(6)} | ${String(f.errors).padStart(6)} | ${String(f.peakRssMb).padStart(11)} | ${ratio}`,
     );
   }
+  // A ratio of two scenarios; where a scenario ran twice around the other ("… again"), the mean of both.
+  const rps = (name: string) => {
+    const runs = [name, `${name} again`].map((n) => all.find((f) => f.name === n)).filter((f): f is Figures => Boolean(f));
+    return runs.length ? { label: runs.length > 1 ? `mean(${name}, ${name} again)` : name, value: runs.reduce((s, f) => s + f.rps, 0) / runs.length } : null;
+  };
   const ratio = (a: string, b: string) => {
-    const x = all.find((f) => f.name === a);
-    const again = all.find((f) => f.name === `${a.split(" ")[0]} again`);
-    const y = all.find((f) => f.name === b);
-    if (!x || !y) return null;
-    const rps = again && !a.includes(" ") ? (x.rps + again.rps) / 2 : x.rps;
-    return `${again && !a.includes(" ") ? `mean(${a}, ${a} again)` : a} / ${b} = ${(rps / y.rps).toFixed(2)}`;
+    const x = rps(a);
+    const y = rps(b);
+    return x && y ? `${x.label} / ${y.label} = ${(x.value / y.value).toFixed(2)}` : null;
   };
   const ratios = [ratio("page", "json"), ratio("sign", "sign limits off"), ratio("confirm", "confirm limits off"), ratio("sign worker on", "sign worker off"), ratio("confirm 1M", "confirm empty")].filter(Boolean);
   if (ratios.length) console.log(`\nratios: ${ratios.join("; ")}`);

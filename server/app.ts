@@ -153,5 +153,5 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
 }
 
 const ALLOWED_METHODS = new Set(["GET", "HEAD", "POST", "OPTIONS"]);
-/** Check-inbox, confirm and withdraw pages, sign-in, and everything organizers see. */
-const PRIVATE_PAGES = /^\/(?:verify|withdraw|login|dashboard|dev|admin)(?:\/|$)|^\/letters\/[^/]+\/(?:check-inbox|report)\/?$/i;
+/** Check-inbox, confirm and withdraw pages, sign-in links, and everything organizers see (not the sign-in form). */
+const PRIVATE_PAGES = /^\/(?:verify|withdraw|dashboard|dev|admin)(?:\/|$)|^\/login\/|^\/letters\/[^/]+\/(?:check-inbox|report)\/?$/i;

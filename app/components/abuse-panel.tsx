@@ -11,6 +11,7 @@ export interface AbuseData {
   /** What the organizer searched for ("" for the most recent entries), and how many named entries there are. */
   nameSearch: string;
   namedTotal: number;
+  namedShown: number;
   minGroup: number;
   previewsPerDay: number;
 }
@@ -135,7 +136,7 @@ export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; 
       ) : null}
       <p className="muted">
         {data.nameSearch
-          ? `Names beginning with “${data.nameSearch}”: ${data.named.length === 50 ? "the 50 most recent" : data.named.length}.`
+          ? `Names beginning with “${data.nameSearch}”: ${data.named.length === data.namedShown ? `the ${data.namedShown} most recent` : data.named.length}.`
           : data.namedTotal > data.named.length
             ? `The ${data.named.length} most recent of ${data.namedTotal.toLocaleString("en")} named entries.`
             : null}

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { counted, plural } from "../utils/format";
 import type { ReactNode } from "react";
 import { DEMAND_KIND_LABELS } from "../form-fields";
 import { GrowthChart, type GrowthPoint } from "./growth-chart";
@@ -43,14 +44,29 @@ export function Progress({ verified, goal }: { verified: number; goal: number | 
   );
 }
 
+/** A letter's status in words: never a raw value on a page. */
+export function statusLabel(status: string): string {
+  switch (status) {
+    case "open":
+      return "Open for signatures";
+    case "draft":
+      return "Preview — not published";
+    case "taken-down":
+      return "Taken down";
+    default:
+      return "Closed";
+  }
+}
+
 /** The public letter, exactly as the public sees it: the letter page and the organizer preview both render this. */
-export function LetterView({ letter, verified, signForm }: { letter: LetterViewData; verified?: number; signForm?: ReactNode }) {
-  const count = verified ?? letter.counts.verified;
+export function LetterView({ letter, live, signForm }: { letter: LetterViewData; live?: { verified: number; public: number; anonymous: number }; signForm?: ReactNode }) {
+  const figures = live ?? letter.counts;
+  const count = figures.verified;
   return (
     <article className="letter">
       <header className="letter-head">
         <p className="eyebrow">
-          {letter.organization} · <span className={`status status-${letter.status}`}>{letter.status === "open" ? "Open for signatures" : "Closed"}</span>
+          {letter.organization} · <span className={`status status-${letter.status}`}>{statusLabel(letter.status)}</span>
         </p>
         <h1>{letter.title}</h1>
         {letter.addressee ? <p className="addressee">To: {letter.addressee}</p> : null}
@@ -59,10 +75,10 @@ export function LetterView({ letter, verified, signForm }: { letter: LetterViewD
       <section className="count-box" aria-labelledby="count-heading">
         <h2 id="count-heading" className="visually-hidden">Signatures</h2>
         <p className="big-count" aria-live="polite">
-          <strong data-testid="verified-count">{count.toLocaleString("en")}</strong> verified signatures
+          <strong data-testid="verified-count">{count.toLocaleString("en")}</strong> {plural(count, "verified signature", "verified signatures")}
         </p>
         <p className="muted">
-          {letter.counts.public.toLocaleString("en")} named · {letter.counts.anonymous.toLocaleString("en")} anonymous
+          {figures.public.toLocaleString("en")} named · {figures.anonymous.toLocaleString("en")} anonymous
         </p>
         <Progress verified={count} goal={letter.goal} />
         {letter.closesAt && letter.status === "open" ? <p className="muted">Signing closes on {day(letter.closesAt)}.</p> : null}
@@ -149,7 +165,7 @@ export function LetterView({ letter, verified, signForm }: { letter: LetterViewD
               {letter.nextSigners ? <Link to={`?after=${letter.nextSigners}`}>More signers</Link> : null}
             </nav>
             {letter.counts.anonymous > 0 ? (
-              <p>and {letter.counts.anonymous.toLocaleString("en")} others signed anonymously.</p>
+              <p>and {counted(letter.counts.anonymous, "other", "others")} signed anonymously.</p>
             ) : null}
           </>
         )}

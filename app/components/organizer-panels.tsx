@@ -8,7 +8,7 @@ interface PanelData {
   me: string;
   letter: { id: string; status: string; deliveredTo: string | null; deliveredAt: string; responseText: string | null; responseAt: string };
   values: { listed?: string; goal?: string; closesAt?: string; revealThreshold?: string };
-  counts: { verified: number; public: number; anonymous: number; byDomain: Record<string, number> };
+  counts: { verified: number; public: number; anonymous: number };
   team: { organizers: { id: string; email: string }[]; invited: string[] };
   updates: { body: string; createdAt: string }[];
 }

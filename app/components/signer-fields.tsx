@@ -30,11 +30,13 @@ export function SignerFields({ askJobTitle, revealThreshold, errors, values }: S
       <fieldset className="field" aria-describedby={describedBy}>
         <legend>How should your signature appear?</legend>
         <label className="choice">
-          <input type="radio" name="visibility" value="public" defaultChecked={values.visibility === "public"} />
+          <input id="visibility" type="radio" name="visibility" value="public" defaultChecked={values.visibility === "public"}
+            aria-invalid={errors.visibility ? true : undefined} />
           Show my name (and job title)
         </label>
         <label className="choice">
-          <input type="radio" name="visibility" value="anonymous" defaultChecked={values.visibility === "anonymous"} />
+          <input type="radio" name="visibility" value="anonymous" defaultChecked={values.visibility === "anonymous"}
+            aria-invalid={errors.visibility ? true : undefined} />
           Count me anonymously: my name is not kept
         </label>
         <p className="hint" id="visibility-hint">{revealSentence(revealThreshold)}</p>

@@ -36,6 +36,23 @@ export async function countSignatures(db: DB, letterId: string): Promise<LetterC
   return counts;
 }
 
+/** Totals only (what the organizer dashboard shows): the same sources as countSignatures, grouped by visibility alone. */
+export async function countTotals(db: DB, letterId: string): Promise<Omit<LetterCounts, "byDomain">> {
+  const { rows } = await sql<{ visibility: "public" | "anonymous"; n: number }>`
+    SELECT visibility, sum(n)::int AS n FROM (
+      SELECT visibility, n FROM letter_domain_counts WHERE letter_id = ${letterId}
+      UNION ALL
+      SELECT visibility, delta FROM signature_count_events WHERE letter_id = ${letterId}
+    ) AS c
+    GROUP BY visibility`.execute(db);
+  const totals = { verified: 0, public: 0, anonymous: 0 };
+  for (const { visibility, n } of rows) {
+    totals[visibility] += n;
+    totals.verified += n;
+  }
+  return totals;
+}
+
 /** The same figures counted from the signature rows themselves: what the rollups must always equal. */
 export async function countSignaturesFromRows(db: DB, letterId: string): Promise<{ byKey: Record<string, number>; byHour: Record<string, number> }> {
   const [keys, hours] = await Promise.all([
@@ -223,11 +240,14 @@ export async function listNamedSigners(db: DB, letterId: string, range: SignerRa
   }));
 }
 
+/** Named entries the organizer dashboard lists at once (the most recent, or a search's first). */
+export const NAMED_ENTRIES_SHOWN = 20;
+
 /**
  * Named entries with their ids, for the one organizer action on a single signature (hiding a name):
  * the most recent ones, or those whose name starts with `search` (a report names the person).
  */
-export async function namedEntriesForModeration(db: DB, letterId: string, search = "", limit = 50): Promise<(NamedSigner & { id: string })[]> {
+export async function namedEntriesForModeration(db: DB, letterId: string, search = "", limit = NAMED_ENTRIES_SHOWN): Promise<(NamedSigner & { id: string })[]> {
   let query = db
     .selectFrom("signatures")
     .select(["id", "name", "job_title"])

@@ -134,6 +134,21 @@ export async function listPublicLetters(db: DB): Promise<LetterSummary[]> {
   }));
 }
 
+/** Listed, published letters that are not taken down: what search engines are told about (sitemap.xml). */
+export async function listIndexableLetters(db: DB, limit = 50_000): Promise<{ slug: string; updatedAt: Date }[]> {
+  const rows = await db
+    .selectFrom("letters")
+    .select(["slug", "updated_at"])
+    .where("listed", "=", true)
+    .where("status", "<>", "draft")
+    .where("taken_down_at", "is", null)
+    .orderBy("published_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at }));
+}
+
 export const cachedPublicLetter = (db: DB, cache: TtlCache, slug: string) =>
   cache.get(cacheKeys.letter(slug), () => findPublicLetter(db, slug));
 

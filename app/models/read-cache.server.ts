@@ -11,6 +11,8 @@ const namedPrefix = (letterId: string) => `named:${letterId}:`;
 export const cacheKeys = {
   /** The home page's (and /api/letters') list of letters. */
   home: "home",
+  /** The letters sitemap.xml lists. */
+  sitemap: "sitemap",
   letter: (slug: string) => `letter:${slug}`,
   counts: (letterId: string) => `counts:${letterId}`,
   growth: (letterId: string) => `growth:${letterId}`,
@@ -31,6 +33,6 @@ export function invalidateLetter({ cache, pageCache }: { cache: TtlCache; pageCa
   pageCache.delete(cacheKeys.html("/"));
   pageCache.invalidate(cacheKeys.html(`/letters/${letter.slug}?`));
   pageCache.delete(cacheKeys.html(`/letters/${letter.slug}`));
-  for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home, cacheKeys.abuse(letter.id)]) cache.delete(key);
+  for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home, cacheKeys.sitemap, cacheKeys.abuse(letter.id)]) cache.delete(key);
   for (const prefix of [pagePrefix(letter.id), signersPrefix(letter.id), namedPrefix(letter.id)]) cache.invalidate(prefix);
 }

@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { plural } from "../utils/format";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Progress } from "../components/letter-view";
 import { PUBLIC_CACHE, routeHeaders } from "../utils/http.server";
@@ -44,7 +45,7 @@ export default function Home() {
                   <Link to={`/letters/${l.slug}`}>{l.title}</Link>
                 </h3>
                 <p>
-                  <strong>{l.verified.toLocaleString("en")}</strong> verified signatures
+                  <strong>{l.verified.toLocaleString("en")}</strong> {plural(l.verified, "verified signature", "verified signatures")}
                   {l.status === "closed" ? " (final)" : ""}
                 </p>
                 <Progress verified={l.verified} goal={l.goal} />

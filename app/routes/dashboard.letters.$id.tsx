@@ -9,7 +9,7 @@ import { handleLetterAction } from "../letter-actions.server";
 import { letterFormValues } from "../letter-draft";
 import { namesRevealed } from "../letter-page.server";
 import { abuseSignals, auditEntries, PREVIEWS_PER_DAY } from "../models/abuse.server";
-import { countSignatures, MIN_DOMAIN_GROUP, namedEntriesForModeration } from "../models/counts.server";
+import { countTotals, MIN_DOMAIN_GROUP, NAMED_ENTRIES_SHOWN, namedEntriesForModeration } from "../models/counts.server";
 import { effectiveStatus, loadLetterView } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
 import { listLetterOrganizers } from "../models/membership.server";
@@ -23,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [view, counts, team, signals, audit] = await Promise.all([
     loadLetterView(db, letter),
     // Counts are exact and fresh for organizers (rollups make that cheap).
-    countSignatures(db, letter.id),
+    countTotals(db, letter.id),
     listLetterOrganizers(db, context.keys, letter.id),
     cache.get(cacheKeys.abuse(letter.id), () => abuseSignals(db, letter.id)),
     auditEntries(db, letter.id),
@@ -51,7 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       counts,
       team,
       updates: view.updates,
-      abuse: { signals, audit, named, nameSearch, namedTotal: counts.public, minGroup: MIN_DOMAIN_GROUP, previewsPerDay: PREVIEWS_PER_DAY },
+      abuse: { signals, audit, named, nameSearch, namedTotal: counts.public, namedShown: NAMED_ENTRIES_SHOWN, minGroup: MIN_DOMAIN_GROUP, previewsPerDay: PREVIEWS_PER_DAY },
     },
     { headers: { "Cache-Control": NO_STORE } },
   );

@@ -26,7 +26,7 @@ export default function Preview() {
       <p className="preview-banner" role="note">
         Preview: this is exactly what the public will see. <Link to={`/dashboard/letters/${id}`}>Back to editing</Link>
       </p>
-      <LetterView letter={page} signForm={<SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} revealThreshold={revealThreshold} />} />
+      <LetterView letter={page} signForm={<SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} revealThreshold={revealThreshold} disabled />} />
     </>
   );
 }

@@ -8,6 +8,7 @@ import {
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { counted } from "../utils/format";
 import { LetterView } from "../components/letter-view";
 import { SignForm } from "../components/sign-form";
 import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests, routeHeaders } from "../utils/http.server";
@@ -72,7 +73,7 @@ export const headers = routeHeaders;
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Letter not found · Undersigned" }];
   const { letter, canonical } = data;
-  const description = `${letter.counts.verified} verified signatures. An open letter from employees of ${letter.organization}.`;
+  const description = `${counted(letter.counts.verified, "verified signature", "verified signatures")}. An open letter from employees of ${letter.organization}.`;
   return [
     { title: `${letter.title} · Undersigned` },
     { name: "description", content: description },
@@ -88,37 +89,46 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   ];
 };
 
-/** With JavaScript, the count follows the JSON endpoint every few seconds. */
-function useLiveCount(slug: string, initial: number): number {
-  const [count, setCount] = useState(initial);
-  useEffect(() => setCount(initial), [initial]);
+type Figures = { verified: number; public: number; anonymous: number };
+
+/**
+ * With JavaScript, the whole figure block (total, named and anonymous, progress) follows the JSON
+ * endpoint every few seconds, while the tab is visible.
+ */
+function useLiveFigures(slug: string, initial: Figures): Figures {
+  const [figures, setFigures] = useState(initial);
+  useEffect(() => setFigures(initial), [initial.verified, initial.public, initial.anonymous]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     const timer = setInterval(async () => {
+      if (document.visibilityState !== "visible") return;
       try {
         const response = await fetch(`/api/letters/${encodeURIComponent(slug)}`);
-        if (response.ok) setCount((await response.json()).signatures.verified);
+        if (!response.ok) return;
+        const { verified, public: named, anonymous } = (await response.json()).signatures;
+        setFigures({ verified, public: named, anonymous });
       } catch {
-        // Offline for a moment: keep the last count.
+        // Offline for a moment: keep the last figures.
       }
     }, 5_000);
     return () => clearInterval(timer);
   }, [slug]);
-  return count;
+  return figures;
 }
 
 export default function LetterPage() {
   const { letter, allowedDomains, askJobTitle, revealThreshold } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const verified = useLiveCount(letter.slug, letter.counts.verified);
+  const live = useLiveFigures(letter.slug, letter.counts);
   const signForm =
     letter.status === "open" ? (
-      <SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} revealThreshold={revealThreshold} errors={actionData?.errors} values={actionData?.values} />
+      <SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} revealThreshold={revealThreshold} errors={actionData?.errors} values={actionData?.values}
+        action={`/letters/${letter.slug}#sign`} />
     ) : (
       <p className="notice">This letter is closed and no longer takes signatures. The count above is final.</p>
     );
   return (
     <>
-      <LetterView letter={letter} verified={verified} signForm={signForm} />
+      <LetterView letter={letter} live={live} signForm={signForm} />
       <p className="muted report-link">
         <Link to={`/letters/${letter.slug}/report`}>Report this letter</Link> to the operators of this site.
       </p>

@@ -16,7 +16,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export const headers = routeHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Check your inbox · Undersigned" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [{ title: "Check your inbox · Undersigned" }, { name: "description", content: "Check your work inbox for the link that confirms your signature." }, { name: "robots", content: "noindex" }];
 
 export default function CheckInbox() {
   const { slug, title } = useLoaderData<typeof loader>();

@@ -34,7 +34,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export const headers = routeHeaders;
-export const meta: MetaFunction = () => [{ title: "Report a letter · Undersigned" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [{ title: "Report a letter · Undersigned" }, { name: "description", content: "Report a letter to the operators of this site." }, { name: "robots", content: "noindex" }];
 
 export default function Report() {
   const { slug, title, sent } = useLoaderData<typeof loader>();

@@ -28,7 +28,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export const headers = routeHeaders;
-export const meta: MetaFunction = () => [{ title: "Sign in · Undersigned" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Sign in to organize a letter · Undersigned" },
+  { name: "description", content: "Organizers sign in with a one-time link sent to their address: no password. Draft an open letter, publish it, follow its verified signatures." },
+];
 
 export default function Login() {
   const { sent: sentBefore, loggedIn } = useLoaderData<typeof loader>();

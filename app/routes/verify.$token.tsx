@@ -1,6 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { plural } from "../utils/format";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ShareBlock } from "../components/share-block";
 import { SignerFields } from "../components/signer-fields";
 import { SpentLink } from "../components/spent-link";
 import { badRequest, readForm, routeHeaders } from "../utils/http.server";
@@ -85,7 +87,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 export const headers = routeHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Confirm your signature · Undersigned" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [{ title: "Confirm your signature · Undersigned" }, { name: "description", content: "Confirm your signature and choose how it appears." }, { name: "robots", content: "noindex" }];
 
 export default function Verify() {
   const data = useLoaderData<typeof loader>();
@@ -98,16 +100,14 @@ export default function Verify() {
         <h1 id="done-heading">Your signature is confirmed</h1>
         <p>
           <strong>{data.title}</strong> now has <strong data-testid="verified-count">{data.verified.toLocaleString("en")}</strong>{" "}
-          verified signatures.
+          {plural(data.verified, "verified signature", "verified signatures")}.
         </p>
         <p>
           {data.visibility === "public"
             ? "You chose to be named: your name (and job title) appear with the letter."
             : "You chose to sign anonymously: you are counted, and your name was never kept."}
         </p>
-        <p>
-          Share the letter: <a href={data.shareUrl}>{data.shareUrl}</a>
-        </p>
+        <ShareBlock url={data.shareUrl} title={data.title} heading="Ask your colleagues to sign" />
         <p className="muted">
           Changed your mind? The message you received holds a link to withdraw, at any time. This page shows the result
           only in this browser, for a few minutes; opened again later, the link says nothing about what you chose.

@@ -35,7 +35,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 export const headers = routeHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Withdraw a signature · Undersigned" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [{ title: "Withdraw a signature · Undersigned" }, { name: "description", content: "Withdraw your signature from an open letter." }, { name: "robots", content: "noindex" }];
 
 export default function Withdraw() {
   const { state } = useLoaderData<typeof loader>();

@@ -38,6 +38,8 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
 
   it("signs, follows the mailed link, confirms and sees the count rise; withdraws and sees it fall", async () => {
     const page = await browser.newPage();
+    const requested: string[] = [];
+    page.on("request", (r) => requested.push(r.url()));
     await page.goto(`${app.url}/letters/${slug}`);
     const before = await count(page);
     await page.getByLabel("Your name").fill("Browser Signer");
@@ -64,6 +66,16 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
     await page.getByRole("heading", { name: "Your signature is confirmed" }).waitFor();
     expect(await count(page)).toBe(before + 1);
     await page.getByText("You chose to be named").waitFor();
+    // A share block, not a bare URL: the letter's link to copy, plain links to mail and networks, no
+    // third-party script loaded (every request this page made stayed on our origin).
+    const share = page.getByRole("region", { name: "Ask your colleagues to sign" });
+    expect(await share.getByLabel("Link to the letter").inputValue()).toBe(`${app.url}/letters/${slug}`);
+    expect(await share.getByRole("link", { name: "Email" }).getAttribute("href")).toMatch(/^mailto:\?subject=/);
+    expect(await share.getByRole("link", { name: "LinkedIn" }).getAttribute("href")).toContain(encodeURIComponent(`${app.url}/letters/${slug}`));
+    await share.getByRole("button", { name: "Copy the link" }).click();
+    await share.getByRole("status").filter({ hasText: /Copied|Could not copy/ }).waitFor();
+    expect(requested.filter((u) => !u.startsWith(app.url))).toEqual([]);
+    await expectNoAxeViolations(page);
 
     // A fresh URL: the browser rightly keeps the public page for a few seconds.
     app.services.cache.invalidate("");
@@ -124,6 +136,11 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
     expect(await page.getByLabel("Work email").getAttribute("aria-invalid")).toBe("true");
     expect(await page.getByLabel("Work email").inputValue()).toBe("someone@gmail.com");
     expect(posts).toEqual([]); // the shared schema caught it in the browser
+    // The summary at the top of the form has the focus and links to each field; invalid fields show it.
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe("error-summary");
+    await page.getByRole("link", { name: /^Work email: Use your work address/ }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("email");
+    expect(await page.getByLabel("Work email").evaluate((el) => getComputedStyle(el).borderTopWidth)).toBe("2px");
     // zod runs without eval (jitless): nothing the page's CSP refuses, so nothing in the console.
     expect(violations).toEqual([]);
     await expectNoAxeViolations(page);
@@ -134,12 +151,28 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
     await plain.getByLabel("Work email").fill("kept@evilexample.com");
     await plain.getByRole("button", { name: "Sign and send me the confirmation link" }).click();
     await plain.locator("#email-error").waitFor();
+    // Without JavaScript the answer opens at the form, its summary in view.
+    expect(new URL(plain.url()).hash).toBe("#sign");
+    expect(await plain.locator(".error-summary").isVisible()).toBe(true);
     expect(await plain.getByLabel("Your name").inputValue()).toBe("Kept Name");
     // axe needs JavaScript: check the server-rendered error page in a JavaScript-enabled tab.
     const checker = await browser.newPage();
     await checker.goto(`${app.url}/letters/${slug}?axe=1`);
     await checker.setContent(await plain.content(), { waitUntil: "load" });
     await expectNoAxeViolations(checker);
+  });
+
+  it("keeps the whole figure block live: total, named and anonymous follow new signatures without a reload", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/letters/${slug}`);
+    const before = await count(page);
+    const split = async () => (await page.locator(".count-box .muted").first().textContent())!;
+    const [named, anonymous] = (await split()).match(/\d+/g)!.map(Number);
+    const letter = await app.services.db.selectFrom("letters").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    await insertSignatures(app.services.db, letter.id, [{ name: "Live Named" }, { visibility: "anonymous" }, { visibility: "anonymous" }]);
+    app.services.cache.invalidate("");
+    await page.waitForFunction((n) => document.querySelector("[data-testid=verified-count]")?.textContent === String(n), before + 3, { timeout: 20_000 });
+    expect(await split()).toBe(`${named! + 1} named · ${anonymous! + 2} anonymous`);
   });
 
   it("signs without JavaScript, keyboard only, end to end", async () => {

@@ -49,8 +49,14 @@ describe(`drafting and publishing (${dbLabel})`, () => {
     expect(letter.slug).toMatch(/^draft-[a-z0-9]{12}$/);
     expect(await demandsOf(id)).toEqual(["transparency:Publish contracts", "policy:Adopt a policy", "cancel_contract:Cancel Nimbus"]);
     // The preview renders the public letter view of the draft.
-    const preview = textOf(await (await app.get(`/dashboard/letters/${id}/preview`, as(alice))).text());
+    const previewHtml = await (await app.get(`/dashboard/letters/${id}/preview`, as(alice))).text();
+    const preview = textOf(previewHtml);
     expect(preview).toContain("Preview: this is exactly what the public will see.");
+    // A draft reads as what it is, and its sign form is shown but cannot be sent (it has nowhere to go).
+    expect(preview).toContain("Preview — not published");
+    expect(preview).not.toContain("Closed");
+    expect(preview).toContain("This is a preview: the form works on the public page once the letter is published.");
+    expect(previewHtml).toMatch(/<fieldset class="plain" disabled="">/);
     expect(preview).toContain("Publish transparency Publish contracts");
     const secondId = await createDraft(alice);
     expect((await letterRow(secondId)).slug).toMatch(/^draft-[a-z0-9]{12}$/);

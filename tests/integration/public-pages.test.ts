@@ -94,6 +94,53 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     expect(text).toContain("Open for signatures");
   });
 
+  it("explains on a privacy page exactly what is kept and for how long, with the figures the code uses", async () => {
+    const { CONFIRM_TTL_HOURS, PURGE_UNCONFIRMED_DAYS } = await import("../../app/models/signature.server");
+    const { IP_HASH_HOURS } = await import("../../app/models/retention.server");
+    const { MIN_DOMAIN_GROUP } = await import("../../app/models/counts.server");
+    const text = textOf(await page("/privacy"));
+    expect(text).toContain(`A confirmation link works for ${CONFIRM_TTL_HOURS} hours`);
+    expect(text).toContain(`Signatures never confirmed are deleted after ${PURGE_UNCONFIRMED_DAYS} days`);
+    expect(text).toContain(`is kept for ${IP_HASH_HOURS} hours`);
+    expect(text).toContain(`only for groups of ${MIN_DOMAIN_GROUP} or more`);
+    expect(text).toContain("your name is never stored at all");
+    // The sign form links to it, and every page's footer does.
+    const { slug: s } = await createOpenLetter(db(), { title: "Links to privacy" });
+    expect(await page(`/letters/${s}`)).toMatch(/<a [^>]*href="\/privacy"[^>]*>What we keep, and for how long<\/a>/);
+    expect(textOf(await page("/about"))).toContain("We verify you, then forget who you are.");
+  });
+
+  it("tells crawlers what to read: robots.txt keeps them off personal pages, sitemap.xml lists listed published letters only", async () => {
+    const listed = await createOpenLetter(db(), { title: "Listed for search" });
+    const unlisted = await createOpenLetter(db(), { title: "Only by link", listed: false });
+    fresh();
+    const robots = await app.get("/robots.txt");
+    expect(robots.headers.get("content-type")).toContain("text/plain");
+    const rules = await robots.text();
+    for (const path of ["/verify/", "/withdraw/", "/login/", "/dashboard", "/admin"]) expect(rules).toContain(`Disallow: ${path}`);
+    expect(rules).toContain("Sitemap: http://app.test/sitemap.xml");
+    const sitemap = await app.get("/sitemap.xml");
+    expect(sitemap.headers.get("content-type")).toContain("application/xml");
+    const xml = await sitemap.text();
+    expect(xml).toContain(`<loc>http://app.test/letters/${listed.slug}</loc>`);
+    expect(xml).not.toContain(unlisted.slug);
+    expect(xml).not.toContain("/letters/draft-");
+  });
+
+  it("says 1 verified signature and 1 other, with plurals right in the page, its description and the home page", async () => {
+    const one = await createOpenLetter(db(), { title: "A letter of one" });
+    await insertSignatures(db(), one.id, [{ visibility: "anonymous" }]);
+    const html = await page(`/letters/${one.slug}`);
+    expect(textOf(html)).toContain("1 verified signature ");
+    expect(html).toContain('content="1 verified signature. An open letter');
+    const two = await createOpenLetter(db(), { title: "A letter of two" });
+    await insertSignatures(db(), two.id, [{ name: "Only Named" }, { visibility: "anonymous" }]);
+    const text = textOf(await page(`/letters/${two.slug}`));
+    expect(text).toContain("2 verified signatures");
+    expect(text).toContain("and 1 other signed anonymously.");
+    expect(textOf(await page("/"))).toMatch(/A letter of one 1 verified signature(?!s)/);
+  });
+
   it("pages named signers 50 at a time by keyset cursor, forwards and back, in the page and the API", async () => {
     const firstHtml = await page(`/letters/${slug}`);
     const first = textOf(firstHtml);

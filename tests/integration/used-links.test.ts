@@ -221,19 +221,24 @@ describe(`requests the app does not serve (${dbLabel})`, () => {
     expect(app.logs.slice(logged).join("\n")).not.toContain(token);
   });
 
-  it("marks check-inbox, confirm, withdraw, sign-in and organizer pages noindex, in a header and a meta tag", async () => {
+  it("marks check-inbox, confirm, withdraw, sign-in link and organizer pages noindex, in a header and a meta tag", async () => {
     const organizer = await loginAs(app, "noindex@organizers.test");
     const { verifyPath, withdrawPath } = await signAndReadMail(app, slug, signer("j"));
     for (const [page, init] of [
-      [`/letters/${slug}/check-inbox`, {}], [verifyPath!, {}], [withdrawPath, {}], ["/login", {}], ["/dashboard", as(organizer)],
+      [`/letters/${slug}/check-inbox`, {}], [verifyPath!, {}], [withdrawPath, {}], ["/dashboard", as(organizer)],
     ] as const) {
       const response = await app.get(page, init);
       expect(response.status, page).toBe(200);
       expect(response.headers.get("x-robots-tag"), page).toContain("noindex");
       expect(await response.text(), page).toContain('<meta name="robots" content="noindex"/>');
     }
-    // The public letter stays indexable.
+    // A sign-in link (it carries a token) is never indexed, whatever it answers.
+    expect((await app.get(`/login/${"t".repeat(43)}`)).headers.get("x-robots-tag")).toContain("noindex");
+    // The public letter and the sign-in form (it belongs to nobody and reveals nothing) stay indexable.
     expect((await app.get(`/letters/${slug}`)).headers.get("x-robots-tag")).toBeNull();
+    const login = await app.get("/login");
+    expect(login.headers.get("x-robots-tag")).toBeNull();
+    expect(await login.text()).toContain('<meta name="description" content="Organizers sign in with a one-time link');
   });
 });
 
