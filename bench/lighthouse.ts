@@ -7,42 +7,16 @@
  * system Chromium (CHROME_PATH, default /usr/bin/chromium) and prints the four category scores and
  * the compressed JavaScript each page loads. Nothing is asserted: these are figures for BENCHMARKS.md.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import { CHROMIUM_FLAGS, serveDemo } from "./serve";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "undersigned-lighthouse-"));
-const port = 24_000 + Math.floor(Math.random() * 5_000);
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: "production",
-  DATA_DIR: dataDir,
-  PORT: String(port),
-  APP_URL: `http://127.0.0.1:${port}`,
-  SESSION_SECRET: "lighthouse-session-secret-0123456789abcdef",
-  EMAIL_HASH_SECRET: "lighthouse-email-hash-secret-0123456789abcd",
-  // The pages do not send mail; the worker stays out of the measurement.
-  WORKER: "off",
-};
-const seeded = spawnSync(process.execPath, ["server/seed.js"], { env, stdio: "inherit" });
-if (seeded.status !== 0) process.exit(1);
-const [, ...args] = (JSON.parse(readFileSync("package.json", "utf8")).scripts.start as string).split(/\s+/);
-const server = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
-process.on("exit", () => server.kill());
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 100; i++) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {}
-  await new Promise((r) => setTimeout(r, 100));
-}
+const server = await serveDemo("lighthouse");
+const base = server.url;
 
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
-  chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  chromeFlags: CHROMIUM_FLAGS,
 });
 
 const pages = [
@@ -66,7 +40,7 @@ try {
   }
 } finally {
   await chrome.kill();
-  server.kill();
+  server.stop();
 }
 console.log("\n| page | performance | accessibility | best practices | SEO | JavaScript (compressed, transferred) | console errors |");
 console.log("|---|---:|---:|---:|---:|---:|---:|");

@@ -4,49 +4,25 @@
  *
  *   npm run build && npm run screenshots
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { connect } from "../db/connection";
 import { seedSignatures } from "../db/seed";
+import { CHROMIUM_FLAGS, serveDemo } from "./serve";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "undersigned-screens-"));
-const port = 25_000 + Math.floor(Math.random() * 5_000);
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: "production",
-  DATA_DIR: dataDir,
-  PORT: String(port),
-  APP_URL: `http://127.0.0.1:${port}`,
-  SESSION_SECRET: "screenshots-session-secret-0123456789abcdef",
-  EMAIL_HASH_SECRET: "screenshots-email-hash-secret-0123456789ab",
-  WORKER: "off",
-};
-if (spawnSync(process.execPath, ["server/seed.js"], { env, stdio: "inherit" }).status !== 0) process.exit(1);
-// A letter with some life in it: 320 signatures over its first days.
-{
-  const { db } = connect({ pgliteDir: path.join(dataDir, "pglite") });
+// A letter with some life in it: 320 signatures.
+const server = await serveDemo("screenshots", async (pgliteDir) => {
+  const { db } = connect({ pgliteDir });
   await seedSignatures(db, "demo", 320);
   await db.destroy();
-}
-const [, ...args] = (JSON.parse(readFileSync("package.json", "utf8")).scripts.start as string).split(/\s+/);
-const server = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
-process.on("exit", () => server.kill());
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 100; i++) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {}
-  await new Promise((r) => setTimeout(r, 100));
-}
+});
+const base = server.url;
 
 const out = "docs/screenshots";
 mkdirSync(out, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: CHROMIUM_FLAGS,
 });
 try {
   for (const [name, urlPath] of [["home", "/"], ["letter", "/letters/demo"], ["login", "/login"], ["privacy", "/privacy"]] as const) {
@@ -61,6 +37,6 @@ try {
   }
 } finally {
   await browser.close();
-  server.kill();
+  server.stop();
 }
 console.log(`screenshots written to ${out}/`);

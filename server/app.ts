@@ -1,4 +1,5 @@
 import path from "node:path";
+import zlib from "node:zlib";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -42,8 +43,10 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
   });
 
   // HTML, JSON, CSS and JavaScript go out compressed (brotli at quality 4, or gzip): what a phone on a
-  // slow network downloads. Tiny bodies are not worth it.
-  app.use(compression({ threshold: 1024 }));
+  // slow network downloads. Tiny bodies are not worth it. Brotli's default 4 MB window is allocated
+  // (and zeroed) per response; our responses are far smaller, and a 256 KB window makes the same bytes
+  // at a fraction of the CPU and memory.
+  app.use(compression({ threshold: 1024, brotli: { params: { [zlib.constants.BROTLI_PARAM_LGWIN]: 18 } } }));
 
   app.get("/metrics", async (req, res) => {
     const answer = await serveMetrics(services.metrics, config.metricsToken, req.get("authorization"));
