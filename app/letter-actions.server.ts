@@ -20,6 +20,7 @@ import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
 import { addressKey } from "./utils/rate-limit.server";
 import {
   DeliverySchema,
+  eventDateError,
   fieldErrors,
   formFields,
   InvalidationSchema,
@@ -78,6 +79,10 @@ export async function handleLetterAction(
     const parsed = parseLetterForm(form, intent);
     if (intent === "publish" && parsed.validDemands.length === 0 && !parsed.errors.demands) {
       parsed.errors.demands = "Add at least one demand before publishing";
+    }
+    // A draft may be saved half-written; what is published is frozen, so it must say something.
+    if (intent === "publish" && !parsed.errors.body && !(parsed.draft?.body ?? "").trim()) {
+      parsed.errors.body = "Write the letter before publishing: people sign exactly this text";
     }
     if (!parsed.draft || Object.keys(parsed.errors).length > 0) {
       return refused(intent, parsed.errors, { values: parsed.values, demands: parsed.demands });
@@ -184,6 +189,8 @@ export async function handleLetterAction(
   if (intent === "delivery") {
     const parsed = DeliverySchema.safeParse(formFields(form, ["deliveredTo", "deliveredAt"]));
     if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
+    const when = eventDateError(parsed.data.deliveredAt);
+    if (when) return refused(intent, { deliveredAt: when });
     await recordDelivery(db, letter.id, parsed.data.deliveredTo, parsed.data.deliveredAt);
     invalidate();
     return done(intent);
@@ -191,6 +198,8 @@ export async function handleLetterAction(
   if (intent === "response") {
     const parsed = ResponseSchema.safeParse(formFields(form, ["responseText", "responseAt"]));
     if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
+    const when = eventDateError(parsed.data.responseAt, { at: letter.delivered_at, what: "delivery" });
+    if (when) return refused(intent, { responseAt: when });
     await recordResponse(db, letter.id, parsed.data.responseText, parsed.data.responseAt);
     invalidate();
     return done(intent);

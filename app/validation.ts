@@ -214,13 +214,18 @@ const optionalPositiveInt = (label: string) =>
     .optional()
     .transform((v, ctx) => {
       if (!v) return null;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 10_000_000) {
+      // People write "1,000", "1 000" or "1'000": the separators are not part of the number.
+      const digits = /^\d{1,3}([,\u00a0\u202f' ]\d{3})+$/.test(v) ? v.replace(/[,\u00a0\u202f' ]/g, "") : v;
+      const n = Number(digits);
+      if (!/^\d+$/.test(digits) || !Number.isInteger(n) || n < 1 || n > 10_000_000) {
         ctx.addIssue({ code: "custom", message: `${label} must be a whole number from 1 to 10,000,000` });
         return z.NEVER;
       }
       return n;
     });
+
+/** How far ahead a closing date may be: further than this is almost always a typo in the year. */
+export const MAX_CLOSING_DAYS = 730;
 
 export const LetterDraftSchema = z.object({
   title: oneLine("Title", 200),
@@ -253,7 +258,10 @@ export const LetterDraftSchema = z.object({
     .optional()
     .transform((v) => (v?.trim() ? v : undefined))
     .pipe(isoDate("Closing date must be a date like 2027-01-31", "23:59:59").optional())
-    .transform((v) => v ?? null),
+    .transform((v) => v ?? null)
+    .refine((v) => !v || v.getTime() - Date.now() <= MAX_CLOSING_DAYS * 86_400_000, {
+      message: "That closing date is more than two years away: check the year (a letter can close at most two years from today)",
+    }),
   askJobTitle: z
     .string()
     .optional()
@@ -274,6 +282,15 @@ export const ResponseSchema = z.object({
   responseText: freeText("The response", 5_000, "5,000").pipe(z.string().trim().min(1, "Enter the response")),
   responseAt: isoDate("Enter the date of the response, like 2027-01-31"),
 });
+
+/** Dates of what happened (delivery, response) are not in the future; a response follows its delivery. */
+export function eventDateError(at: Date, after: { at: Date | null; what: string } | null = null, now = new Date()): string | null {
+  if (at.getTime() > now.getTime() + 36 * 3_600_000) return "That date is in the future: enter the day it happened";
+  if (after?.at && at.toISOString().slice(0, 10) < after.at.toISOString().slice(0, 10)) {
+    return `The response cannot come before the ${after.what} (${after.at.toISOString().slice(0, 10)})`;
+  }
+  return null;
+}
 
 /** What actions read from a form: URLSearchParams and FormData both provide it. */
 

@@ -113,6 +113,27 @@ describe(`drafting and publishing (${dbLabel})`, () => {
     expect((await app.services.db.selectFrom("letters").select("id").execute()).length).toBe(before);
   });
 
+  it("takes a goal written as 1,000; refuses to publish an empty letter, a closing date years away, a response before its delivery", async () => {
+    const id = await createDraft(alice, { title: "Checked fields", goal: "1,000", body: "" });
+    expect((await letterRow(id)).goal).toBe(1000);
+    const empty = await app.post(`/dashboard/letters/${id}`, draft({ title: "Checked fields", body: "  ", intent: "publish" }), as(alice));
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("Write the letter before publishing: people sign exactly this text");
+    expect((await letterRow(id)).status).toBe("draft");
+    const far = await app.post(`/dashboard/letters/${id}`, draft({ title: "Checked fields", closesAt: `${new Date().getUTCFullYear() + 5}-06-30`, intent: "save" }), as(alice));
+    expect(far.status).toBe(400);
+    expect(await far.text()).toContain("check the year");
+    expect((await app.post(`/dashboard/letters/${id}`, draft({ title: "Checked fields", intent: "publish" }), as(alice))).status).toBe(200);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    expect((await app.post(`/dashboard/letters/${id}`, { intent: "delivery", deliveredTo: "Dana Example", deliveredAt: day(5) }, as(alice))).status).toBe(400);
+    expect((await app.post(`/dashboard/letters/${id}`, { intent: "delivery", deliveredTo: "Dana Example", deliveredAt: day(-3) }, as(alice))).status).toBe(200);
+    const early = await app.post(`/dashboard/letters/${id}`, { intent: "response", responseText: "No.", responseAt: day(-4) }, as(alice));
+    expect(early.status).toBe(400);
+    expect(await early.text()).toContain(`The response cannot come before the delivery (${day(-3)})`);
+    expect((await letterRow(id)).response_text).toBeNull();
+    expect((await app.post(`/dashboard/letters/${id}`, { intent: "response", responseText: "We will review it.", responseAt: day(-1) }, as(alice))).status).toBe(200);
+  });
+
   it("refuses to publish without demands", async () => {
     const id = await createDraft(alice, { demandKind: [], demandText: [] });
     const response = await app.post(`/dashboard/letters/${id}`, draft({ intent: "publish", demandKind: [], demandText: [] }), as(alice));

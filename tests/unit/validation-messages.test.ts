@@ -52,6 +52,10 @@ describe("the letter draft", () => {
     [{ closesAt: "2027-02-31" }, "closesAt", "Closing date must be a date like 2027-01-31"],
     [{ closesAt: "0000-01-01" }, "closesAt", "Closing date must be a date like 2027-01-31"],
     [{ closesAt: "31/01/2027" }, "closesAt", "Closing date must be a date like 2027-01-31"],
+    [{ goal: "1,00" }, "goal", "Goal must be a whole number from 1 to 10,000,000"],
+    [{ goal: "12,345,678" }, "goal", "Goal must be a whole number from 1 to 10,000,000"],
+    [{ goal: "1e3" }, "goal", "Goal must be a whole number from 1 to 10,000,000"],
+    [{ closesAt: `${new Date().getUTCFullYear() + 3}-01-31` }, "closesAt", "That closing date is more than two years away: check the year (a letter can close at most two years from today)"],
   ])("%o → %s: %s", (change, field, message) => {
     expect(errorsOf(LetterDraftSchema.safeParse({ ...draft, ...change }))[field]).toBe(message);
   });
@@ -222,5 +226,26 @@ describe("waits in words", () => {
       "a minute", "a minute", "a minute", "about 2 minutes", "about 2 minutes", "about 3 minutes", "about 10 minutes",
       "about 60 minutes", "about 2 hours", "about 2 hours", "about 24 hours",
     ]);
+  });
+});
+
+describe("numbers and dates as people write them", () => {
+  it("reads a goal written with thousands separators", async () => {
+    const { LetterDraftSchema } = await import("../../app/validation");
+    const base = { title: "T", organization: "O", body: "", domains: "example.com", listed: "listed", revealThreshold: "", closesAt: "", askJobTitle: "" };
+    for (const [typed, goal] of [["1,000", 1000], ["1 000", 1000], ["10,000,000", 10_000_000], ["1'500", 1500], [" 2500 ", 2500]] as const) {
+      expect(LetterDraftSchema.parse({ ...base, goal: typed }).goal, typed).toBe(goal);
+    }
+  });
+
+  it("refuses a delivery or response date in the future, and a response before its delivery", async () => {
+    const { eventDateError } = await import("../../app/validation");
+    const now = new Date("2026-11-29T12:00:00Z");
+    expect(eventDateError(new Date("2026-11-29T12:00:00Z"), null, now)).toBeNull();
+    expect(eventDateError(new Date("2026-12-05T12:00:00Z"), null, now)).toBe("That date is in the future: enter the day it happened");
+    const delivered = { at: new Date("2026-11-20T12:00:00Z"), what: "delivery" };
+    expect(eventDateError(new Date("2026-11-19T12:00:00Z"), delivered, now)).toBe("The response cannot come before the delivery (2026-11-20)");
+    expect(eventDateError(new Date("2026-11-20T12:00:00Z"), delivered, now)).toBeNull();
+    expect(eventDateError(new Date("2026-11-25T12:00:00Z"), { at: null, what: "delivery" }, now)).toBeNull();
   });
 });
