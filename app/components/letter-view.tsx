@@ -62,6 +62,32 @@ export function statusLabel(status: string): string {
 export function LetterView({ letter, live, signForm }: { letter: LetterViewData; live?: { verified: number; public: number; anonymous: number }; signForm?: ReactNode }) {
   const figures = live ?? letter.counts;
   const count = figures.verified;
+  // A closed letter leads with what came of it; an open one keeps delivery news below the form.
+  const closed = letter.status === "closed";
+  const outcome = (
+    <section className={closed ? "outcome" : undefined} aria-labelledby="delivery-heading">
+      <h2 id="delivery-heading">{closed ? "Outcome" : "Delivery and response"}</h2>
+      {closed ? <p>This letter is closed: it no longer takes signatures, and its count is final.</p> : null}
+      {letter.deliveredAt ? (
+        <p>
+          Delivered to {letter.deliveredTo} on {day(letter.deliveredAt)}.
+        </p>
+      ) : (
+        <p className="muted">Not delivered yet.</p>
+      )}
+      {letter.responseText ? (
+        <blockquote className="response">
+          {/* The employer's words, paragraphs as they wrote them. */}
+          {letter.responseText.split(/\r?\n\s*\r?\n|\r?\n/).filter((line) => line.trim()).map((paragraph, i) => (
+            <p key={i}>{paragraph}</p>
+          ))}
+          {letter.responseAt ? <footer>Response received {day(letter.responseAt)}</footer> : null}
+        </blockquote>
+      ) : letter.deliveredAt ? (
+        <p className="muted">No response recorded yet.</p>
+      ) : null}
+    </section>
+  );
   return (
     <article className="letter">
       <header className="letter-head">
@@ -76,13 +102,16 @@ export function LetterView({ letter, live, signForm }: { letter: LetterViewData;
         <h2 id="count-heading" className="visually-hidden">Signatures</h2>
         <p className="big-count" aria-live="polite">
           <strong data-testid="verified-count">{count.toLocaleString("en")}</strong> {plural(count, "verified signature", "verified signatures")}
+          {closed ? " (final)" : ""}
         </p>
         <p className="muted">
           {figures.public.toLocaleString("en")} named · {figures.anonymous.toLocaleString("en")} anonymous
         </p>
-        <Progress verified={count} goal={letter.goal} />
+        {closed ? null : <Progress verified={count} goal={letter.goal} />}
         {letter.closesAt && letter.status === "open" ? <p className="muted">Signing closes on {day(letter.closesAt)}.</p> : null}
       </section>
+
+      {closed ? outcome : null}
 
       <div className="letter-body" dangerouslySetInnerHTML={{ __html: letter.bodyHtml }} />
 
@@ -101,24 +130,7 @@ export function LetterView({ letter, live, signForm }: { letter: LetterViewData;
 
       {signForm}
 
-      <section aria-labelledby="delivery-heading">
-        <h2 id="delivery-heading">Delivery and response</h2>
-        {letter.deliveredAt ? (
-          <p>
-            Delivered to {letter.deliveredTo} on {day(letter.deliveredAt)}.
-          </p>
-        ) : (
-          <p className="muted">Not delivered yet.</p>
-        )}
-        {letter.responseText ? (
-          <blockquote className="response">
-            <p>{letter.responseText}</p>
-            {letter.responseAt ? <footer>Response received {day(letter.responseAt)}</footer> : null}
-          </blockquote>
-        ) : letter.deliveredAt ? (
-          <p className="muted">No response recorded yet.</p>
-        ) : null}
-      </section>
+      {closed ? null : outcome}
 
       {letter.updates.length > 0 ? (
         <section aria-labelledby="updates-heading">

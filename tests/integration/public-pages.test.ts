@@ -127,6 +127,24 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     expect(xml).not.toContain("/letters/draft-");
   });
 
+  it("leads a closed letter with its outcome: closed, final count, delivery, the response in its paragraphs; no goal bar", async () => {
+    const done = await createOpenLetter(db(), { title: "A finished campaign", goal: 100 });
+    await insertSignatures(db(), done.id, Array.from({ length: 12 }, () => ({})));
+    await db()
+      .updateTable("letters")
+      .set({ status: "closed", delivered_to: "Dana Example", delivered_at: new Date("2026-11-02T12:00:00Z"), response_text: "We hear you.\n\nThe contract ends in March.", response_at: new Date("2026-11-09T12:00:00Z") })
+      .where("id", "=", done.id)
+      .execute();
+    const html = await page(`/letters/${done.slug}`);
+    const text = textOf(html);
+    expect(text).toContain("12 verified signatures (final)");
+    expect(html).not.toContain("<progress");
+    expect(text.indexOf("Outcome")).toBeLessThan(text.indexOf("We, the undersigned"));
+    expect(text).toContain("This letter is closed: it no longer takes signatures, and its count is final.");
+    expect(text).toContain("Delivered to Dana Example on November 2, 2026.");
+    expect(html).toMatch(/<blockquote class="response"><p>We hear you\.<\/p><p>The contract ends in March\.<\/p>/);
+  });
+
   it("says 1 verified signature and 1 other, with plurals right in the page, its description and the home page", async () => {
     const one = await createOpenLetter(db(), { title: "A letter of one" });
     await insertSignatures(db(), one.id, [{ visibility: "anonymous" }]);
