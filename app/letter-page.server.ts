@@ -75,6 +75,8 @@ export async function loadLetterPage(
     demands: letter.demands,
     updates: letter.updates.map((u) => ({ html: renderMarkdown(u.body), createdAt: u.createdAt })),
     counts,
+    publishedAt: letter.publishedAt,
+    versionHash: letter.versionHash,
     growth,
     signers: named.signers,
     namesHidden: named.hidden ? { threshold: letter.revealThreshold! } : null,

@@ -20,6 +20,9 @@ export interface LetterViewData {
   demands: { kind: keyof typeof DEMAND_KIND_LABELS; text: string }[];
   updates: { html: string; createdAt: string }[];
   counts: { verified: number; public: number; anonymous: number; byDomain: Record<string, number> };
+  /** When it was published, and the fingerprint of the text everyone signed (null for a draft). */
+  publishedAt: string | null;
+  versionHash: string | null;
   growth: GrowthPoint[];
   signers: { name: string; jobTitle: string | null }[];
   namesHidden: { threshold: number } | null;
@@ -96,6 +99,7 @@ export function LetterView({ letter, live, signForm }: { letter: LetterViewData;
         </p>
         <h1>{letter.title}</h1>
         {letter.addressee ? <p className="addressee">To: {letter.addressee}</p> : null}
+        <TrustLine letter={letter} />
       </header>
 
       <section className="count-box" aria-labelledby="count-heading">
@@ -181,18 +185,51 @@ export function LetterView({ letter, live, signForm }: { letter: LetterViewData;
             ) : null}
           </>
         )}
-        <DomainBreakdown byDomain={letter.counts.byDomain} />
+        <DomainBreakdown byDomain={letter.counts.byDomain} total={letter.counts.verified} />
       </section>
     </article>
   );
 }
 
-function DomainBreakdown({ byDomain }: { byDomain: Record<string, number> }) {
+/**
+ * When, and what exactly, people signed: the publication date, the closing date with its time zone,
+ * and the text's fingerprint in words.
+ */
+function TrustLine({ letter }: { letter: LetterViewData }) {
+  if (!letter.publishedAt) return null;
+  return (
+    <p className="trust muted">
+      Published on {day(letter.publishedAt)}
+      {letter.closesAt ? (
+        <>
+          {" "}
+          · {letter.status === "open" ? "closes" : "closed"} at the end of {day(letter.closesAt)} (UTC)
+        </>
+      ) : null}
+      {letter.versionHash ? (
+        <>
+          {" "}
+          · Everyone signed this exact text, as published on {day(letter.publishedAt)}: it cannot be edited since
+          (text fingerprint <code>{letter.versionHash.slice(0, 12)}</code>).
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+function DomainBreakdown({ byDomain, total }: { byDomain: Record<string, number>; total: number }) {
   const rows = Object.entries(byDomain);
-  if (rows.length === 0) return <p className="muted">Per-domain figures appear for groups of 5 or more.</p>;
+  const shown = rows.reduce((sum, [, n]) => sum + n, 0);
+  const why =
+    "Groups of fewer than 5 are not shown, since a group of two is two people someone could find; nor are the next-smallest groups when the hidden ones would otherwise add up to fewer than 5, so they cannot be worked out by subtracting from the total.";
+  if (rows.length === 0) return <p className="muted">Per-domain figures appear for groups of 5 or more. {why}</p>;
   return (
     <table className="domains">
-      <caption>Verified signatures by email domain (groups under 5 are not shown)</caption>
+      <caption>
+        Verified signatures by email domain
+        {total > shown ? ` (${(total - shown).toLocaleString("en")} in groups not shown)` : ""}.{" "}
+        <span className="muted">{why}</span>
+      </caption>
       <thead>
         <tr>
           <th scope="col">Domain</th>

@@ -145,6 +145,24 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     expect(html).toMatch(/<blockquote class="response"><p>We hear you\.<\/p><p>The contract ends in March\.<\/p>/);
   });
 
+  it("says when it was published, when it closes (UTC) and that everyone signed this exact text; explains hidden domain groups", async () => {
+    const letter = await createOpenLetter(db(), { title: "A trusted letter", closesAt: new Date(Date.UTC(2027, 0, 31, 23, 59, 59)) });
+    await insertSignatures(db(), letter.id, [
+      ...Array.from({ length: 8 }, () => ({ domain: "example.com" })),
+      ...Array.from({ length: 7 }, () => ({ domain: "example.net" })),
+      ...Array.from({ length: 2 }, () => ({ domain: "example.org" })),
+    ]);
+    const row = await db().selectFrom("letters").select(["published_at", "version_hash"]).where("id", "=", letter.id).executeTakeFirstOrThrow();
+    const published = row.published_at!.toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+    const text = textOf(await page(`/letters/${letter.slug}`));
+    expect(text).toContain(`Published on ${published} · closes at the end of January 31, 2027 (UTC)`);
+    expect(text).toContain(`Everyone signed this exact text, as published on ${published}: it cannot be edited since (text fingerprint ${row.version_hash!.slice(0, 12)} ).`);
+    // 2 at example.org are too few to show, and would be 17 − 8 − 7 by subtraction: the 7 go too.
+    expect(text).toContain("Verified signatures by email domain (9 in groups not shown).");
+    expect(text).toMatch(/Domain Signatures example\.com 8 Undersigned|Domain Signatures example\.com 8 Report/);
+    expect(text).toContain("Groups of fewer than 5 are not shown, since a group of two is two people someone could find");
+  });
+
   it("says 1 verified signature and 1 other, with plurals right in the page, its description and the home page", async () => {
     const one = await createOpenLetter(db(), { title: "A letter of one" });
     await insertSignatures(db(), one.id, [{ visibility: "anonymous" }]);
