@@ -107,6 +107,9 @@ export interface LetterSummary {
   status: LetterStatus;
   goal: number | null;
   verified: number;
+  publishedAt: string | null;
+  /** The opening of the letter as plain text. */
+  excerpt: string;
 }
 
 /** Listed letters, open ones first, newest first within each group: sorted in SQL, before the limit. */
@@ -131,6 +134,8 @@ export async function listPublicLetters(db: DB): Promise<LetterSummary[]> {
     status: effectiveStatus(l),
     goal: l.goal,
     verified: verified.get(l.id) ?? 0,
+    publishedAt: iso(l.published_at),
+    excerpt: excerptOf(l.body),
   }));
 }
 
@@ -147,6 +152,18 @@ export async function listIndexableLetters(db: DB, limit = 50_000): Promise<{ sl
     .limit(limit)
     .execute();
   return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at }));
+}
+
+/** The first words of a letter as plain text (Markdown marks dropped), for a card. */
+export function excerptOf(markdown: string, max = 180): string {
+  const text = markdown
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/[*_`>#~]+/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max - 20)).trimEnd()}…`;
 }
 
 export const cachedPublicLetter = (db: DB, cache: TtlCache, slug: string) =>

@@ -25,8 +25,15 @@ export default function Home() {
       <section className="intro">
         <h1>Open letters from the people who do the work</h1>
         <p>
-          Every signature is verified through a work email address, then the address is forgotten. Signers choose to be
-          named or counted anonymously.
+          Employees ask their employer, in public, to cancel a contract, adopt a policy or publish what is hidden. Every
+          signature is verified through a work email address, then the address is forgotten; signers choose to be named
+          or counted anonymously. <Link to="/privacy">What we keep about signers</Link>.
+        </p>
+        <p>
+          <Link className="button" to="/letters/new">
+            Start a letter
+          </Link>{" "}
+          <span className="muted">Organizers sign in with a link by email; drafting is private until you publish.</span>
         </p>
       </section>
       <section aria-labelledby="letters-heading">
@@ -44,6 +51,12 @@ export default function Home() {
                 <h3>
                   <Link to={`/letters/${l.slug}`}>{l.title}</Link>
                 </h3>
+                {l.excerpt ? <p className="excerpt">{l.excerpt}</p> : null}
+                {l.publishedAt ? (
+                  <p className="muted">
+                    Published <time dateTime={l.publishedAt}>{new Date(l.publishedAt).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" })}</time>
+                  </p>
+                ) : null}
                 <p>
                   <strong>{l.verified.toLocaleString("en")}</strong> {plural(l.verified, "verified signature", "verified signatures")}
                   {l.status === "closed" ? " (final)" : ""}

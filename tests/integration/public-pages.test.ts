@@ -36,8 +36,9 @@ describe(`home page (${dbLabel})`, () => {
     await db().updateTable("letters").set({ status: "draft" }).where("id", "=", draft.id).execute();
 
     const text = textOf(await page("/"));
-    expect(text).toContain("Open Co · Open A newer open letter 3 verified signatures 30% of the goal of 10");
-    expect(text).toContain("Closed Co · Closed An older closed letter 7 verified signatures (final) 7% of the goal of 100");
+    // Each card: organization, status, title, opening words, date, count, progress (none for a closed one).
+    expect(text).toMatch(/Open Co · Open A newer open letter We, the undersigned, ask for change\. Published [A-Z][a-z]+ \d+, \d{4} 3 verified signatures 30% of the goal of 10/);
+    expect(text).toMatch(/Closed Co · Closed An older closed letter .* Published [A-Z][a-z]+ \d+, \d{4} 7 verified signatures \(final\) 7% of the goal of 100/);
     expect(text.indexOf("A newer open letter")).toBeLessThan(text.indexOf("An older closed letter"));
     expect(text).not.toContain("A quiet unlisted letter");
     expect(text).not.toContain("A private draft");
@@ -163,6 +164,19 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     expect(text).toContain("Groups of fewer than 5 are not shown, since a group of two is two people someone could find");
   });
 
+  it("introduces the site on the home page, invites organizers, and shows each letter's opening words and date", async () => {
+    const letter = await createOpenLetter(db(), { title: "A letter with a body", body: "We, the **employees** of Example Corp, ask [leadership](https://example.com) to act. " + "More words. ".repeat(30) });
+    fresh();
+    const html = await page("/");
+    const text = textOf(html);
+    expect(text).toContain("Employees ask their employer, in public, to cancel a contract");
+    expect(html).toMatch(/<a class="button"[^>]*href="\/letters\/new"[^>]*>Start a letter<\/a>/);
+    expect(text).toContain("A letter with a body We, the employees of Example Corp, ask leadership to act. More words.");
+    expect(text).toMatch(/More words\.…|More words…/);
+    const row = await db().selectFrom("letters").select("published_at").where("id", "=", letter.id).executeTakeFirstOrThrow();
+    expect(html).toContain(`<time dateTime="${row.published_at!.toISOString()}">`);
+  });
+
   it("says 1 verified signature and 1 other, with plurals right in the page, its description and the home page", async () => {
     const one = await createOpenLetter(db(), { title: "A letter of one" });
     await insertSignatures(db(), one.id, [{ visibility: "anonymous" }]);
@@ -174,7 +188,7 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     const text = textOf(await page(`/letters/${two.slug}`));
     expect(text).toContain("2 verified signatures");
     expect(text).toContain("and 1 other signed anonymously.");
-    expect(textOf(await page("/"))).toMatch(/A letter of one 1 verified signature(?!s)/);
+    expect(textOf(await page("/"))).toMatch(/A letter of one [^·]*? 1 verified signature(?!s)/);
   });
 
   it("pages named signers 50 at a time by keyset cursor, forwards and back, in the page and the API", async () => {
