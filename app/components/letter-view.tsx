@@ -111,7 +111,15 @@ export function LetterView({ letter, live, signForm }: { letter: LetterViewData;
         <p className="muted">
           {figures.public.toLocaleString("en")} named · {figures.anonymous.toLocaleString("en")} anonymous
         </p>
-        {closed ? null : <Progress verified={count} goal={letter.goal} />}
+        {closed ? (
+          letter.goal ? (
+            <p className="muted">
+              Final: {Math.round((count / letter.goal) * 100)}% of the goal of {letter.goal.toLocaleString("en")}.
+            </p>
+          ) : null
+        ) : (
+          <Progress verified={count} goal={letter.goal} />
+        )}
         {letter.closesAt && letter.status === "open" ? <p className="muted">Signing closes on {day(letter.closesAt)}.</p> : null}
       </section>
 

@@ -123,9 +123,8 @@ export default function LetterPage() {
     letter.status === "open" ? (
       <SignForm allowedDomains={allowedDomains} askJobTitle={askJobTitle} revealThreshold={revealThreshold} errors={actionData?.errors} values={actionData?.values}
         action={`/letters/${letter.slug}#sign`} />
-    ) : (
-      <p className="notice">This letter is closed and no longer takes signatures. The count above is final.</p>
-    );
+    ) : // A closed letter says so in its outcome, at the top.
+    null;
   return (
     <>
       <LetterView letter={letter} live={live} signForm={signForm} />

@@ -140,6 +140,7 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     const text = textOf(html);
     expect(text).toContain("12 verified signatures (final)");
     expect(html).not.toContain("<progress");
+    expect(text).toContain("Final: 12% of the goal of 100.");
     expect(text.indexOf("Outcome")).toBeLessThan(text.indexOf("We, the undersigned"));
     expect(text).toContain("This letter is closed: it no longer takes signatures, and its count is final.");
     expect(text).toContain("Delivered to Dana Example on November 2, 2026.");
