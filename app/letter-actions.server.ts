@@ -16,6 +16,7 @@ import { MIN_DOMAIN_GROUP } from "./models/counts.server";
 import { cachedCounts } from "./models/letter.server";
 import { invalidateLetter } from "./models/read-cache.server";
 import { namesRevealed } from "./letter-page.server";
+import { cacheKeys } from "./models/read-cache.server";
 import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
 import { addressKey } from "./utils/rate-limit.server";
 import {
@@ -65,6 +66,20 @@ const conflict = (message: string) => new Response(message, { status: 409, heade
 
 /** One organizer action on one letter; the caller has already checked that the organizer belongs to it. */
 export async function handleLetterAction(
+  context: AppLoadContext,
+  organizerId: string,
+  letter: Letter,
+  form: FormBody,
+): Promise<TypedResponse<LetterActionResult>> {
+  try {
+    return await letterAction(context, organizerId, letter, form);
+  } finally {
+    // Whatever the action changed (text, team, audit log), the next dashboard view reads it afresh.
+    context.cache.invalidate(cacheKeys.dashboardPrefix(letter.id));
+  }
+}
+
+async function letterAction(
   context: AppLoadContext,
   organizerId: string,
   letter: Letter,

@@ -7,6 +7,7 @@ import type { TtlCache } from "../utils/cache.server";
 const pagePrefix = (letterId: string) => `page:${letterId}:`;
 const signersPrefix = (letterId: string) => `signers:${letterId}:`;
 const namedPrefix = (letterId: string) => `named:${letterId}:`;
+const dashboardPrefix = (letterId: string) => `dash:${letterId}:`;
 
 export const cacheKeys = {
   /** The home page's (and /api/letters') list of letters. */
@@ -21,6 +22,9 @@ export const cacheKeys = {
   /** The organizer dashboard's heavier reads: abuse signals, and named entries (by search). */
   abuse: (letterId: string) => `abuse:${letterId}`,
   named: (letterId: string, search: string) => `${namedPrefix(letterId)}${search}`,
+  /** The dashboard's reads of what organizers change (text, team, audit): cleared by every organizer action. */
+  dashboard: (letterId: string, part: "view" | "team" | "audit") => `${dashboardPrefix(letterId)}${part}`,
+  dashboardPrefix: (letterId: string) => dashboardPrefix(letterId),
   /** A rendered public page (the page cache), by path. */
   html: (pathname: string) => `html:${pathname}`,
 };
@@ -34,5 +38,5 @@ export function invalidateLetter({ cache, pageCache }: { cache: TtlCache; pageCa
   pageCache.invalidate(cacheKeys.html(`/letters/${letter.slug}?`));
   pageCache.delete(cacheKeys.html(`/letters/${letter.slug}`));
   for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home, cacheKeys.sitemap, cacheKeys.abuse(letter.id)]) cache.delete(key);
-  for (const prefix of [pagePrefix(letter.id), signersPrefix(letter.id), namedPrefix(letter.id)]) cache.invalidate(prefix);
+  for (const prefix of [pagePrefix(letter.id), signersPrefix(letter.id), namedPrefix(letter.id), dashboardPrefix(letter.id)]) cache.invalidate(prefix);
 }

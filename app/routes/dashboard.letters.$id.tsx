@@ -20,13 +20,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Abuse signals and named entries are shared for a second between the letter's organizers (a team
   // watching a viral letter); every organizer action clears them (invalidateLetter).
   const { db, cache } = context;
+  // Text, team and audit log change only through organizer actions, each of which clears them.
   const [view, counts, team, signals, audit] = await Promise.all([
-    loadLetterView(db, letter),
+    cache.get(cacheKeys.dashboard(letter.id, "view"), () => loadLetterView(db, letter)),
     // Counts are exact and fresh for organizers (rollups make that cheap).
     countTotals(db, letter.id),
-    listLetterOrganizers(db, context.keys, letter.id),
+    cache.get(cacheKeys.dashboard(letter.id, "team"), () => listLetterOrganizers(db, context.keys, letter.id)),
     cache.get(cacheKeys.abuse(letter.id), () => abuseSignals(db, letter.id)),
-    auditEntries(db, letter.id),
+    cache.get(cacheKeys.dashboard(letter.id, "audit"), () => auditEntries(db, letter.id)),
   ]);
   // Organizers see the names the public sees, no more: none while the threshold hides them.
   const nameSearch = (new URL(request.url).searchParams.get("name") ?? "").trim().slice(0, 100);
