@@ -292,8 +292,6 @@ export function eventDateError(at: Date, after: { at: Date | null; what: string 
   return null;
 }
 
-/** What actions read from a form: URLSearchParams and FormData both provide it. */
-
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {

@@ -32,6 +32,7 @@ import { migrateToLatest } from "../db/migrate";
 import { createScratchDatabase } from "../db/scratch";
 import { seedDemo, seedSignatures } from "../db/seed";
 import { startRelay, type Relay } from "./relay";
+import { untilHealthy } from "./serve";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -156,12 +157,7 @@ async function startServer(setup: Setup, { relay, limits = true, worker = true, 
   const web = spawnNode("start", { ...env, WORKER: worker && !onPostgres ? "on" : "off" });
   const workerProc = worker && onPostgres ? spawnNode("worker", env) : null;
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilHealthy(url, 300);
   return {
     ...web,
     url,

@@ -35,13 +35,18 @@ export async function serveDemo(name: string, prepare?: (pgliteDir: string) => P
   const server = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
   process.on("exit", () => server.kill());
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  await untilHealthy(url);
+  return { url, dataDir, env, stop: () => server.kill() };
+}
+
+/** Waits until the server at `url` answers /healthz (at most `tries` × 100 ms). */
+export async function untilHealthy(url: string, tries = 100): Promise<void> {
+  for (let i = 0; i < tries; i++) {
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if ((await fetch(`${url}/healthz`)).ok) return;
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, dataDir, env, stop: () => server.kill() };
 }
 
 /** Chromium flags that work on this kind of machine (no sandbox, no GPU, no background traffic). */

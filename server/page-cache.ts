@@ -2,12 +2,21 @@ import { randomBytes } from "node:crypto";
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import type express from "express";
 import { contentSecurityPolicy } from "../app/utils/csp.server";
+import { parseCursor } from "../app/models/counts.server";
 import { cacheKeys } from "../app/models/read-cache.server";
 import type { Services } from "../app/utils/services.server";
 
 /** The public pages worth keeping rendered: the home page, a letter, and its pages of named signers. */
 const CACHEABLE = /^\/(?:letters\/[a-z0-9-]{1,120})?$/;
-const CACHEABLE_QUERY = /^(?:\?(?:after|before)=\d{1,15}-\d{1,18})?$/;
+
+/** No query string, or exactly one signer-page cursor (the shape parseCursor accepts). */
+function cacheableQuery(query: string): boolean {
+  if (!query) return true;
+  const params = [...new URLSearchParams(query)];
+  if (params.length !== 1) return false;
+  const [name, value] = params[0]!;
+  return (name === "after" || name === "before") && query === `?${name}=${value}` && parseCursor(value) !== "invalid";
+}
 const NONCE = /'nonce-([A-Za-z0-9+/=]+)'/;
 
 interface RenderedPage {
@@ -38,7 +47,7 @@ export function pageCache(build: ServerBuild, services: Services, loadContext: (
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
     const query = req.url.slice(req.path.length);
-    if (req.headers.cookie || !CACHEABLE.test(req.path) || !CACHEABLE_QUERY.test(query) || (query && req.path === "/")) return next();
+    if (req.headers.cookie || !CACHEABLE.test(req.path) || !cacheableQuery(query) || (query && req.path === "/")) return next();
     const key = cacheKeys.html(req.url);
     services.pageCache
       .get(key, () => renderPage(req.url, req.get("user-agent") ?? ""))

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 
 /** Abuse signals look back about an hour; the network a signature came from is forgotten after two. */

@@ -13,7 +13,7 @@ import { LetterView } from "../components/letter-view";
 import { SignForm } from "../components/sign-form";
 import { badRequest, NO_STORE, notFound, PUBLIC_CACHE, readForm, tooManyRequests, routeHeaders } from "../utils/http.server";
 import { loadLetterPage, rangeKey, requireNotTakenDown, signerRange } from "../letter-page.server";
-import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
+import { cachedPublicLetter } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
 import { submitSignature } from "../models/signature.server";
 import { signAddressKeys } from "../utils/rate-limit.server";
