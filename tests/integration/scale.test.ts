@@ -187,6 +187,13 @@ describe(`pages as cheap as JSON: the rendered-page cache (${dbLabel})`, () => {
     const missing = await app.get("/letters/no-such-letter-here");
     expect(missing.status).toBe(404);
     expect(app.services.pageCache.startedAt("html:/letters/no-such-letter-here")).toBeDefined();
+    // A signer-page cursor is cached too; anything else in the query string is not.
+    await app.get("/letters/no-such-letter-here?after=0-1");
+    expect(app.services.pageCache.startedAt("html:/letters/no-such-letter-here?after=0-1")).toBeDefined();
+    for (const query of ["?after=0-1&x=1", "?after=abc", "?after=0%2D1", "?page=2"]) {
+      await app.get(`/letters/no-such-letter-here${query}`);
+      expect(app.services.pageCache.startedAt(`html:/letters/no-such-letter-here${query}`), query).toBeUndefined();
+    }
   });
 
   it("PAGE_CACHE=off renders every view", async () => {
