@@ -70,6 +70,8 @@ export async function startRelay({ delayMs = 0, maxConnections = 100, tls = fals
       });
     },
   });
+  // A client that vanishes mid-session resets its socket; smtp-server re-emits that on the server.
+  server.on("error", () => {});
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   relay.port = (server.server.address() as { port: number }).port;
   relay.url = `smtp://127.0.0.1:${relay.port}/${tls ? "?requireTLS=true&tls.rejectUnauthorized=false" : ""}`;

@@ -33,6 +33,8 @@ export class TestSmtpServer {
   #open = 0;
   #held: (() => void)[] = [];
   port = 0;
+  /** Errors on client connections (a killed worker resets its socket): recorded, never thrown. */
+  readonly connectionErrors: Error[] = [];
 
   /**
    * Accepts `count` more messages, then leaves every further one unanswered until release(): a
@@ -98,8 +100,14 @@ export class TestSmtpServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => resolve());
+      server.listen(this.port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
+    // smtp-server re-emits every client socket error on the server; without a listener a client
+    // that dies mid-session (SIGKILL, ECONNRESET) would be an uncaught exception in the test run.
+    server.on("error", (error) => this.connectionErrors.push(error));
     this.port = (server.server.address() as AddressInfo).port;
     this.#server = server;
     return this;
