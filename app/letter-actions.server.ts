@@ -17,7 +17,7 @@ import { cachedCounts } from "./models/letter.server";
 import { invalidateLetter } from "./models/read-cache.server";
 import { namesRevealed } from "./letter-page.server";
 import { cacheKeys } from "./models/read-cache.server";
-import { inviteOrganizer, removeOrganizer } from "./models/membership.server";
+import { inviteOrganizer, removeOrganizer, setNotificationPrefs } from "./models/membership.server";
 import { addressKey } from "./utils/rate-limit.server";
 import {
   DeliverySchema,
@@ -88,6 +88,7 @@ async function letterAction(
   const intent = formIntent(form);
   const { db } = context;
   const invalidate = () => invalidateLetter(context, letter);
+  const news = { appUrl: context.config.appUrl };
 
   if (intent === "save" || intent === "publish" || /^(move-up|move-down|remove):/.test(intent)) {
     if (letter.status !== "draft") throw conflict(FROZEN);
@@ -189,15 +190,22 @@ async function letterAction(
     invalidate();
     return done(intent);
   }
+  if (intent === "notifications") {
+    // Checkboxes: absent means off.
+    await setNotificationPrefs(db, letter.id, organizerId, { notifyMilestones: form.get("notifyMilestones") === "on", notifyDigest: form.get("notifyDigest") === "on" });
+    return done(intent);
+  }
   if (intent === "close") {
-    await closeLetter(db, letter.id);
+    await closeLetter(db, letter.id, news);
+    context.mailSignal.queued();
     invalidate();
     return done(intent);
   }
   if (intent === "update") {
     const parsed = UpdateSchema.safeParse(formFields(form, ["body"]));
     if (!parsed.success) return refused(intent, { updateBody: fieldErrors(parsed.error).body });
-    await postUpdate(db, letter.id, parsed.data.body);
+    await postUpdate(db, letter.id, parsed.data.body, news);
+    context.mailSignal.queued();
     invalidate();
     return done(intent);
   }
@@ -206,7 +214,8 @@ async function letterAction(
     if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
     const when = eventDateError(parsed.data.deliveredAt);
     if (when) return refused(intent, { deliveredAt: when });
-    await recordDelivery(db, letter.id, parsed.data.deliveredTo, parsed.data.deliveredAt);
+    await recordDelivery(db, letter.id, parsed.data.deliveredTo, parsed.data.deliveredAt, news);
+    context.mailSignal.queued();
     invalidate();
     return done(intent);
   }
@@ -215,7 +224,8 @@ async function letterAction(
     if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
     const when = eventDateError(parsed.data.responseAt, { at: letter.delivered_at, what: "delivery" });
     if (when) return refused(intent, { responseAt: when });
-    await recordResponse(db, letter.id, parsed.data.responseText, parsed.data.responseAt);
+    await recordResponse(db, letter.id, parsed.data.responseText, parsed.data.responseAt, news);
+    context.mailSignal.queued();
     invalidate();
     return done(intent);
   }

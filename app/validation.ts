@@ -183,6 +183,8 @@ export const ConfirmSchema = z.object(signerShape).superRefine(nameRule).transfo
 export type SignerChoice = z.infer<typeof ConfirmSchema>;
 
 export const LoginSchema = z.object({ email: EmailField });
+/** An address for news of a letter: any address (a personal one is the point), checked like the others. */
+export const SubscribeSchema = z.object({ email: EmailField });
 
 export const DemandSchema = z.object({
   kind: z.enum(DEMAND_KINDS, { error: "Choose a kind of demand" }),

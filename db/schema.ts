@@ -94,6 +94,10 @@ export interface LetterOrganizersTable {
   letter_id: string;
   organizer_id: string;
   added_at: Timestamp;
+  /** Mail this organizer when the letter reaches its goal, its reveal threshold or a round number. */
+  notify_milestones: ColumnType<boolean, boolean | undefined, boolean>;
+  /** A daily digest of counts (never identities). */
+  notify_digest: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface LetterInvitesTable {
@@ -163,6 +167,54 @@ export interface EmailOutboxTable {
   created_at: Timestamp;
   /** 0 transactional (confirmations, logins: someone is waiting), 1 bulk: 0 always goes first. */
   priority: ColumnType<number, number | undefined, number>;
+}
+
+export type SubscriptionStatus = "pending" | "active";
+
+/** An address a confirmed signer chose for news of one letter: sealed, never shown to organizers. */
+export interface SubscriptionsTable {
+  id: Generated<string>;
+  letter_id: string;
+  /** The signature it came with: withdrawing the signature erases the subscription. */
+  signature_id: string | null;
+  /** HMAC of letter id + canonical address: one subscription per address per letter. */
+  address_hash: string;
+  /** AES-GCM with associated data naming the letter and this subscription (it opens nowhere else). */
+  address_sealed: Buffer;
+  status: ColumnType<SubscriptionStatus, SubscriptionStatus | undefined, SubscriptionStatus>;
+  /** SHA-256 of the double opt-in token; null once confirmed. */
+  confirm_token_hash: string | null;
+  /** SHA-256 of the unsubscribe token (derived from a key and address_hash, so every mail can carry it). */
+  unsubscribe_token_hash: string;
+  /** Opt-in mails sent to this address (capped). */
+  mails_sent: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  confirmed_at: NullableTimestamp;
+}
+
+/** One letter event (update, delivery, response, closing) mailed to its subscribers in paced batches. */
+export interface FanoutJobsTable {
+  id: Generated<string>;
+  letter_id: string;
+  event: string;
+  event_key: string;
+  /** What every mail of the event says (no address). */
+  props: ColumnType<Record<string, unknown>, string, string>;
+  /** Subscribers up to this id when the event happened; later ones did not sign up for it. */
+  until_id: string;
+  /** The last subscriber id already queued: the cursor, moved in the transaction that queues the mail. */
+  after_id: ColumnType<string, string | undefined, string>;
+  sent: ColumnType<number, number | undefined, number>;
+  done_at: NullableTimestamp;
+  next_run_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface LetterMilestonesTable {
+  letter_id: string;
+  /** "goal", "reveal", "count:1000", "digest:2026-11-29" */
+  milestone: string;
+  reached_at: Timestamp;
 }
 
 /** +1/-1 per change of a confirmed signature, written by a trigger; folded into the rollups by the worker. */
@@ -246,6 +298,9 @@ export interface Database {
   letter_domain_counts: LetterDomainCountsTable;
   letter_hour_counts: LetterHourCountsTable;
   rate_limit_counts: RateLimitCountsTable;
+  subscriptions: SubscriptionsTable;
+  fanout_jobs: FanoutJobsTable;
+  letter_milestones: LetterMilestonesTable;
 }
 
 export type Letter = Selectable<LettersTable>;

@@ -1,8 +1,11 @@
 import type { EmailContent } from "./layout";
+import { letterNewsEmail, type LetterNewsProps } from "./letter-news";
 import { loginLinkEmail, type LoginLinkProps } from "./login-link";
+import { organizerNoticeEmail, type OrganizerNoticeProps } from "./organizer-notice";
 import { organizerInviteEmail, type OrganizerInviteProps } from "./organizer-invite";
 import { signatureAlreadyEmail, type SignatureAlreadyProps } from "./signature-already";
 import { signatureConfirmEmail, type SignatureConfirmProps } from "./signature-confirm";
+import { subscriptionConfirmEmail, type SubscriptionConfirmProps } from "./subscription-confirm";
 
 /** Every message the outbox can carry, by kind: the row stores the kind and the props, encrypted. */
 export interface EmailProps {
@@ -10,6 +13,9 @@ export interface EmailProps {
   "signature-already": SignatureAlreadyProps;
   "login-link": LoginLinkProps;
   "organizer-invite": OrganizerInviteProps;
+  "subscription-confirm": SubscriptionConfirmProps;
+  "letter-news": LetterNewsProps;
+  "organizer-notice": OrganizerNoticeProps;
 }
 export type EmailKind = keyof EmailProps;
 
@@ -18,6 +24,9 @@ const templates: { [K in EmailKind]: (props: EmailProps[K]) => EmailContent } = 
   "signature-already": signatureAlreadyEmail,
   "login-link": loginLinkEmail,
   "organizer-invite": organizerInviteEmail,
+  "subscription-confirm": subscriptionConfirmEmail,
+  "letter-news": letterNewsEmail,
+  "organizer-notice": organizerNoticeEmail,
 };
 
 export function renderEmail<K extends EmailKind>(kind: K, props: EmailProps[K]): EmailContent {

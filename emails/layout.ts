@@ -2,6 +2,8 @@ export interface EmailContent {
   subject: string;
   text: string;
   html: string;
+  /** Extra headers (List-Unsubscribe on bulk mail); values are made one line when sent. */
+  headers?: Record<string, string>;
 }
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };

@@ -87,7 +87,7 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
     const site = req.get("sec-fetch-site");
     const origin = req.get("origin");
     const crossSite = site ? site !== "same-origin" && site !== "none" : Boolean(origin && origin !== appOrigin);
-    if (crossSite) {
+    if (crossSite && !ONE_CLICK_UNSUBSCRIBE.test(req.path)) {
       res.status(403).type("text/plain").send("Cross-site request refused.");
       return;
     }
@@ -156,5 +156,10 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
 }
 
 const ALLOWED_METHODS = new Set(["GET", "HEAD", "POST", "OPTIONS"]);
+/**
+ * RFC 8058 one-click unsubscribe: the mail provider POSTs from its own servers, from no page of
+ * ours. The token in the path is the only authority needed, so no cross-site check applies.
+ */
+const ONE_CLICK_UNSUBSCRIBE = /^\/news\/unsubscribe\/[A-Za-z0-9_-]+$/;
 /** Check-inbox, confirm and withdraw pages, sign-in links, and everything organizers see (not the sign-in form). */
-const PRIVATE_PAGES = /^\/(?:verify|withdraw|dashboard|dev|admin)(?:\/|$)|^\/login\/|^\/letters\/[^/]+\/(?:check-inbox|report)\/?$/i;
+const PRIVATE_PAGES = /^\/(?:verify|withdraw|dashboard|dev|admin|news)(?:\/|$)|^\/login\/|^\/letters\/[^/]+\/(?:check-inbox|report)\/?$/i;

@@ -11,6 +11,7 @@ interface PanelData {
   counts: { verified: number; public: number; anonymous: number };
   team: { organizers: { id: string; email: string }[]; invited: string[] };
   updates: { body: string; createdAt: string }[];
+  reach: { subscribers: number | null; minGroup: number; notifyMilestones: boolean; notifyDigest: boolean };
 }
 
 type ActionResult = SerializeFrom<LetterActionResult>;
@@ -35,6 +36,31 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
           <strong>{data.counts.verified.toLocaleString("en")}</strong> verified: {data.counts.public} named,{" "}
           {data.counts.anonymous} anonymous. Organizers see the same figures as the public, never who signed.
         </p>
+        {published ? (
+          <p data-testid="subscribers">
+            News by email:{" "}
+            {data.reach.subscribers === null
+              ? `fewer than ${data.reach.minGroup} signers`
+              : `${data.reach.subscribers.toLocaleString("en")} ${data.reach.subscribers === 1 ? "signer" : "signers"}`}{" "}
+            asked to be told when you post an update, record the delivery or the response, or close the letter. They are
+            mailed automatically; you never see their addresses.
+          </p>
+        ) : null}
+      </Panel>
+
+      <Panel title="Notifications" id="notify-heading">
+        <Form method="post">
+          <p>Email me (counts only, never who signed):</p>
+          <label className="choice">
+            <input type="checkbox" name="notifyMilestones" defaultChecked={data.reach.notifyMilestones} /> when the letter
+            reaches its goal, its reveal threshold, or a round number (100, 1,000, 10,000 …)
+          </label>
+          <label className="choice">
+            <input type="checkbox" name="notifyDigest" defaultChecked={data.reach.notifyDigest} /> a daily digest of new
+            signatures
+          </label>
+          <button type="submit" name="intent" value="notifications" className="secondary">Save notifications</button>
+        </Form>
       </Panel>
 
       {published ? (

@@ -5,6 +5,8 @@ import { foldCountEvents } from "../models/counts.server";
 import { reencryptStale } from "../models/key-rotation.server";
 import { forgetExpired } from "../models/retention.server";
 import { purgeUnconfirmedSignatures } from "../models/signature.server";
+import { announceClosings, notifyOrganizers } from "../models/notifications.server";
+import { eraseExpiredSubscriptions, nextFanoutInMs, runFanoutStep } from "../models/subscription.server";
 import type { Services } from "../utils/services.server";
 
 const BATCH = 50;
@@ -18,7 +20,7 @@ function isPermanent(error: unknown): boolean {
 }
 
 type WorkerServices = Pick<Services, "db" | "keys" | "mailer" | "log"> & {
-  config?: Pick<Services["config"], "outboxLeaseSeconds">;
+  config?: Partial<Pick<Services["config"], "outboxLeaseSeconds" | "appUrl" | "fanoutRatePerSecond">>;
   metrics?: Services["metrics"];
   mailSignal?: Services["mailSignal"];
 };
@@ -30,11 +32,28 @@ export async function processOutboxBatch(services: WorkerServices): Promise<numb
   return rows.length;
 }
 
-/** Sends claimed rows side by side (the pooled transport paces them); sent rows go in one statement. */
+/** How long accepted mails wait to be marked sent together: the window in which a crash resends one. */
+const MARK_SENT_MS = 20;
+
+/**
+ * Sends claimed rows side by side (the pooled transport paces them). Rows the relay accepted are
+ * deleted in small groups as they go, not when the whole batch is done: a worker killed while the
+ * relay stalls on one mail resends only what was accepted in the last MARK_SENT_MS.
+ */
 async function sendClaimed(services: WorkerServices, rows: OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   services.metrics?.workerBatches.inc();
-  const sent: OutboxRow[] = [];
+  let sent: OutboxRow[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const group = sent;
+    sent = [];
+    flushing = flushing.then(() => markEmailsSent(services.db, group));
+    return flushing;
+  };
   await Promise.all(
     rows.map(async (row) => {
       const kind = row.kind;
@@ -53,9 +72,10 @@ async function sendClaimed(services: WorkerServices, rows: OutboxRow[]): Promise
       services.metrics?.mailSendSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
       services.metrics?.mailSent.inc({ kind });
       sent.push(row);
+      timer ??= setTimeout(() => void flush().catch(() => {}), MARK_SENT_MS);
     }),
   );
-  await markEmailsSent(services.db, sent);
+  await flush();
 }
 
 /** Error text without the recipient: SMTP servers like to echo addresses back. */
@@ -71,6 +91,7 @@ function errorSummary(error: unknown): string {
  */
 export async function runMaintenance(services: Pick<Services, "db" | "keys" | "log">): Promise<void> {
   await purgeUnconfirmedSignatures(services.db);
+  await eraseExpiredSubscriptions(services.db);
   await deleteOldEmails(services.db);
   await forgetExpired(services.db);
   const rotation = await reencryptStale(services.db, services.keys);
@@ -89,12 +110,14 @@ export interface WorkerOptions {
   gatherMs?: number;
   /** Fold count events into the rollups this often. */
   foldMs?: number;
+  /** Look for organizer milestones, digests due and letters closed by date this often. */
+  notifyMs?: number;
   maintenanceMs?: number;
 }
 
 export function startWorker(
   services: WorkerServices,
-  { idleMs = 2_000, gatherMs = 20, foldMs = 1_000, maintenanceMs = 3_600_000 }: WorkerOptions = {},
+  { idleMs = 2_000, gatherMs = 20, foldMs = 1_000, notifyMs = 10_000, maintenanceMs = 3_600_000 }: WorkerOptions = {},
 ): Worker {
   let stopping = false;
   let wake: (() => void) | null = null;
@@ -112,7 +135,10 @@ export function startWorker(
       woken = false;
     });
   // A wake while the worker is busy is remembered: the next sleep returns at once.
+  // When a fan-out step is next due; a wake (an event may have queued a job) checks at once.
+  let fanoutAt = 0;
   const unsubscribe = services.mailSignal?.subscribe(() => {
+    fanoutAt = 0;
     if (wake) setTimeout(() => wake?.(), gatherMs);
     else woken = true;
   });
@@ -121,6 +147,7 @@ export function startWorker(
   const loop = async () => {
     let lastMaintenance = 0;
     let lastFold = 0;
+    let lastNotify = 0;
     while (!stopping) {
       let claimed = 0;
       try {
@@ -131,6 +158,16 @@ export function startWorker(
         if (Date.now() - lastFold >= foldMs) {
           lastFold = Date.now();
           await foldCountEvents(services.db);
+        }
+        if (services.config?.appUrl && Date.now() - lastNotify >= notifyMs) {
+          lastNotify = Date.now();
+          await notifyOrganizers(services.db, services.keys, services.config.appUrl);
+          if ((await announceClosings(services.db, services.config.appUrl)) > 0) fanoutAt = 0;
+        }
+        if (Date.now() >= fanoutAt && services.config?.appUrl) {
+          const queued = await runFanoutStep(services.db, services.keys, services.config.appUrl, services.config.fanoutRatePerSecond);
+          const next = queued > 0 ? 0 : await nextFanoutInMs(services.db);
+          fanoutAt = Date.now() + (next ?? idleMs);
         }
         while (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
         const rows = await claimDueEmails(services.db, BATCH, services.config?.outboxLeaseSeconds);
@@ -146,7 +183,7 @@ export function startWorker(
         services.log("warn", { event: "worker_error", error: (error as Error).message });
         await sleep(idleMs);
       }
-      if (claimed < BATCH && !stopping) await sleep(Math.max(0, Math.min(idleMs, lastFold + foldMs - Date.now())));
+      if (claimed < BATCH && !stopping) await sleep(Math.max(0, Math.min(idleMs, lastFold + foldMs - Date.now(), fanoutAt - Date.now())));
     }
     await Promise.all(inFlight);
   };

@@ -29,8 +29,9 @@ export async function enqueueEmail<K extends EmailKind>(
   kind: K,
   to: string,
   props: EmailProps[K],
+  priority: number = PRIORITY.transactional,
 ): Promise<void> {
-  await trx.insertInto("email_outbox").values({ kind, payload: sealPayload(key, to, props), priority: PRIORITY.transactional }).execute();
+  await trx.insertInto("email_outbox").values({ kind, payload: sealPayload(key, to, props), priority }).execute();
 }
 
 /**

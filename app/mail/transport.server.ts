@@ -29,6 +29,7 @@ export function createMailer({ smtpUrl, mailDir, from, maxConnections = 5, rateP
     subject: oneLine(content.subject),
     text: content.text,
     html: content.html,
+    ...(content.headers ? { headers: Object.fromEntries(Object.entries(content.headers).map(([k, v]) => [k, oneLine(v)])) } : {}),
   });
 
   if (smtpUrl) {

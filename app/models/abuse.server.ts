@@ -172,10 +172,13 @@ export async function invalidateSignatures(
       if (!detail || typeof detail.count !== "number" || detail.domain !== wanted.domain || detail.from !== wanted.from || detail.to !== wanted.to) {
         return { ok: false as const, reason: "no-preview" as const };
       }
-      const result = await sql`
+      const result = await sql<{ id: string }>`
         UPDATE signatures SET status = 'invalidated', name = NULL, job_title = NULL
-         WHERE ${criteriaSql(letterId, c)}`.execute(trx);
-      const count = Number(result.numAffectedRows ?? 0);
+         WHERE ${criteriaSql(letterId, c)}
+        RETURNING id`.execute(trx);
+      const count = result.rows.length;
+      // An invalidated signature is no signer: an address it left for news goes with it.
+      if (count > 0) await trx.deleteFrom("subscriptions").where("signature_id", "in", result.rows.map((r) => r.id)).execute();
       if (count !== detail.count) throw new PreviewOutdated(count);
       await trx
         .insertInto("audit_log")

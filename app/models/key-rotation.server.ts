@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
+import { subscriptionAad } from "./subscription.server";
 import { decrypt, encrypt, keyIdOf, type Keys } from "../utils/crypto.server";
 
 /** Every sealed column: its table, primary key, and the associated data it was sealed with. */
@@ -9,6 +10,7 @@ const SEALED = [
   { table: "organizers", key: "id", column: "email_encrypted", aad: null },
   { table: "letter_invites", key: "email_hash", column: "email_encrypted", aad: null },
   { table: "login_tokens", key: "token_hash", column: "email_encrypted", aad: null },
+  { table: "subscriptions", key: "address_hash", column: "address_sealed", aad: subscriptionAad },
 ] as const;
 
 export interface ReencryptReport {

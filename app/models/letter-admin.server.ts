@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { DemandKind, LetterVersionContent } from "../../db/schema";
 import type { LetterDraftInput } from "../validation";
+import { queueNews } from "./subscription.server";
 
 export interface DemandInput {
   kind: DemandKind;
@@ -168,35 +169,62 @@ export async function publishLetter(db: DB, letterId: string): Promise<PublishRe
   }
 }
 
-export async function closeLetter(db: DB, letterId: string): Promise<boolean> {
-  const result = await db
-    .updateTable("letters")
-    .set({ status: "closed", closed_at: new Date(), updated_at: new Date() })
-    .where("id", "=", letterId)
-    .where("status", "=", "open")
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+/** Mails about a letter event go to its subscribers: the event's transaction also queues the fan-out. */
+export interface NewsContext {
+  appUrl: string;
 }
 
-export async function postUpdate(db: DB, letterId: string, body: string): Promise<void> {
-  await db.insertInto("letter_updates").values({ letter_id: letterId, body }).execute();
-  await db.updateTable("letters").set({ updated_at: new Date() }).where("id", "=", letterId).execute();
+async function letterNews(trx: DB, letterId: string, news: NewsContext) {
+  const letter = await trx.selectFrom("letters").select(["title", "slug"]).where("id", "=", letterId).executeTakeFirstOrThrow();
+  return { title: letter.title, letterUrl: `${news.appUrl}/letters/${letter.slug}` };
 }
 
-export async function recordDelivery(db: DB, letterId: string, to: string, at: Date): Promise<void> {
-  await db
-    .updateTable("letters")
-    .set({ delivered_to: to, delivered_at: at, updated_at: new Date() })
-    .where("id", "=", letterId)
-    .where("status", "<>", "draft")
-    .execute();
+export async function closeLetter(db: DB, letterId: string, news: NewsContext): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable("letters")
+      .set({ status: "closed", closed_at: new Date(), updated_at: new Date() })
+      .where("id", "=", letterId)
+      .where("status", "=", "open")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await queueNews(trx, letterId, "closed", { event: "closed", text: "", ...(await letterNews(trx, letterId, news)) });
+    return true;
+  });
 }
 
-export async function recordResponse(db: DB, letterId: string, text: string, at: Date): Promise<void> {
-  await db
-    .updateTable("letters")
-    .set({ response_text: text, response_at: at, updated_at: new Date() })
-    .where("id", "=", letterId)
-    .where("status", "<>", "draft")
-    .execute();
+export async function postUpdate(db: DB, letterId: string, body: string, news: NewsContext): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const update = await trx.insertInto("letter_updates").values({ letter_id: letterId, body }).returning("id").executeTakeFirstOrThrow();
+    await trx.updateTable("letters").set({ updated_at: new Date() }).where("id", "=", letterId).execute();
+    await queueNews(trx, letterId, `update:${update.id}`, { event: "update", text: body, ...(await letterNews(trx, letterId, news)) });
+  });
+}
+
+/** A correction of the delivery or response is saved but mailed no second time (one job per event). */
+export async function recordDelivery(db: DB, letterId: string, to: string, at: Date, news: NewsContext): Promise<void> {
+  await recordOutcome(db, letterId, { delivered_to: to, delivered_at: at }, news, { event: "delivery", text: to, date: at.toISOString().slice(0, 10) });
+}
+
+export async function recordResponse(db: DB, letterId: string, text: string, at: Date, news: NewsContext): Promise<void> {
+  await recordOutcome(db, letterId, { response_text: text, response_at: at }, news, { event: "response", text, date: at.toISOString().slice(0, 10) });
+}
+
+async function recordOutcome(
+  db: DB,
+  letterId: string,
+  set: { delivered_to: string; delivered_at: Date } | { response_text: string; response_at: Date },
+  news: NewsContext,
+  event: { event: "delivery" | "response"; text: string; date: string },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable("letters")
+      .set({ ...set, updated_at: new Date() })
+      .where("id", "=", letterId)
+      .where("status", "<>", "draft")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return;
+    await queueNews(trx, letterId, event.event, { ...event, ...(await letterNews(trx, letterId, news)) });
+  });
 }

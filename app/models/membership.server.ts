@@ -108,3 +108,28 @@ export async function removeOrganizer(db: DB, letterId: string, organizerId: str
     return "removed";
   });
 }
+
+export interface NotificationPrefs {
+  notifyMilestones: boolean;
+  notifyDigest: boolean;
+}
+
+/** This organizer's mail switches for this letter (each organizer chooses their own). */
+export async function notificationPrefs(db: DB, letterId: string, organizerId: string): Promise<NotificationPrefs> {
+  const row = await db
+    .selectFrom("letter_organizers")
+    .select(["notify_milestones", "notify_digest"])
+    .where("letter_id", "=", letterId)
+    .where("organizer_id", "=", organizerId)
+    .executeTakeFirst();
+  return { notifyMilestones: row?.notify_milestones ?? false, notifyDigest: row?.notify_digest ?? false };
+}
+
+export async function setNotificationPrefs(db: DB, letterId: string, organizerId: string, prefs: NotificationPrefs): Promise<void> {
+  await db
+    .updateTable("letter_organizers")
+    .set({ notify_milestones: prefs.notifyMilestones, notify_digest: prefs.notifyDigest })
+    .where("letter_id", "=", letterId)
+    .where("organizer_id", "=", organizerId)
+    .execute();
+}

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { sql, type ExpressionBuilder } from "kysely";
 import type { DB } from "../../db/connection";
 import type { Database } from "../../db/schema";
+import { eraseSubscriptionOfSignature } from "./subscription.server";
 import { decrypt, encrypt, hmac, newToken, sha256, type Keys } from "../utils/crypto.server";
 import { canonicalEmail, splitEmail, type SignatureInput, type SignerChoice } from "../validation";
 import { effectiveStatus } from "./letter.server";
@@ -213,6 +214,7 @@ export async function confirmSignature(db: DB, token: string, choice: SignerChoi
     const row = confirmed.rows[0];
     if (!row) return null;
     await spendLinks(trx, row.id);
+    await eraseSubscriptionOfSignature(trx, row.id);
     return { signatureId: row.id, letterId: row.letter_id };
   });
 }
@@ -238,6 +240,7 @@ export async function withdrawSignature(db: DB, token: string): Promise<{ signat
       .executeTakeFirst();
     if (!row) return null;
     await spendLinks(trx, row.id);
+    await eraseSubscriptionOfSignature(trx, row.id);
     const letter = await trx.selectFrom("letters").select(["id", "slug"]).where("id", "=", row.letter_id).executeTakeFirstOrThrow();
     return { signatureId: row.id, letter };
   });

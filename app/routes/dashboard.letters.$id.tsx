@@ -12,7 +12,8 @@ import { abuseSignals, auditEntries, PREVIEWS_PER_DAY } from "../models/abuse.se
 import { countTotals, MIN_DOMAIN_GROUP, NAMED_ENTRIES_SHOWN, namedEntriesForModeration } from "../models/counts.server";
 import { effectiveStatus, loadLetterView } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
-import { listLetterOrganizers } from "../models/membership.server";
+import { listLetterOrganizers, notificationPrefs } from "../models/membership.server";
+import { subscriberCount } from "../models/subscription.server";
 import { requireLetter } from "../auth.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -21,13 +22,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // watching a viral letter); every organizer action clears them (invalidateLetter).
   const { db, cache } = context;
   // Text, team and audit log change only through organizer actions, each of which clears them.
-  const [view, counts, team, signals, audit] = await Promise.all([
+  const [view, counts, team, signals, audit, subscribers, prefs] = await Promise.all([
     cache.get(cacheKeys.dashboard(letter.id, "view"), () => loadLetterView(db, letter)),
     // Counts are exact and fresh for organizers (rollups make that cheap).
     countTotals(db, letter.id),
     cache.get(cacheKeys.dashboard(letter.id, "team"), () => listLetterOrganizers(db, context.keys, letter.id)),
     cache.get(cacheKeys.abuse(letter.id), () => abuseSignals(db, letter.id)),
     cache.get(cacheKeys.dashboard(letter.id, "audit"), () => auditEntries(db, letter.id)),
+    cache.get(cacheKeys.dashboard(letter.id, "reach"), () => subscriberCount(db, letter.id)),
+    cache.get(cacheKeys.dashboard(letter.id, `prefs:${organizerId}`), () => notificationPrefs(db, letter.id, organizerId)),
   ]);
   // Organizers see the names the public sees, no more: none while the threshold hides them.
   const nameSearch = (new URL(request.url).searchParams.get("name") ?? "").trim().slice(0, 100);
@@ -52,6 +55,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       counts,
       team,
       updates: view.updates,
+      // Counts only, under the same small-group rule as the per-domain table: null is "fewer than minGroup".
+      reach: { subscribers: subscribers >= MIN_DOMAIN_GROUP || subscribers === 0 ? subscribers : null, minGroup: MIN_DOMAIN_GROUP, ...prefs },
       abuse: { signals, audit, named, nameSearch, namedTotal: counts.public, namedShown: NAMED_ENTRIES_SHOWN, minGroup: MIN_DOMAIN_GROUP, previewsPerDay: PREVIEWS_PER_DAY },
     },
     { headers: { "Cache-Control": NO_STORE } },

@@ -32,6 +32,10 @@ export interface Keys {
   encryption: Keyring;
   /** Derives each signature's one stable withdraw token from its fingerprint. */
   withdraw: Buffer;
+  /** Subscriber addresses: HMAC(letter id + canonical address), one subscription per address per letter. */
+  subscriberHash: Buffer;
+  /** Derives each subscription's unsubscribe token, so every news mail can carry it. */
+  unsubscribe: Buffer;
 }
 
 /**
@@ -64,6 +68,8 @@ export function deriveKeys(emailHashSecret: string, encryptionSecrets: { id: num
     rateLimit: derive(emailHashSecret, "rate-limit"),
     encryption: { current: { id: currentId, key: byId.get(currentId)! }, byId, legacy },
     withdraw: derive(emailHashSecret, "withdraw-token"),
+    subscriberHash: derive(emailHashSecret, "subscriber-hash"),
+    unsubscribe: derive(emailHashSecret, "unsubscribe-token"),
   };
 }
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { ConnectionOptions } from "../../db/connection";
+import { DEFAULT_FANOUT_RATE } from "../models/subscription.server";
 
 // Empty strings in the environment mean "unset" (a blank line in a .env file should not win).
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -57,6 +58,7 @@ const EnvSchema = z.object({
   OPERATOR_EMAILS: optional(z.string()),
   MAIL_MAX_CONNECTIONS: optional(z.coerce.number().int().min(1).max(100)),
   MAIL_RATE_PER_SECOND: optional(z.coerce.number().int().min(1).max(100_000)),
+  FANOUT_RATE_PER_SECOND: optional(z.coerce.number().int().min(1).max(10_000)),
   METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters").regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")),
   METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535)),
 });
@@ -89,6 +91,8 @@ export interface Config {
   /** SMTP pool size and send-rate cap (per process). */
   mailMaxConnections: number;
   mailRatePerSecond: number | null;
+  /** News mails queued per second per letter event (subscribers' updates are paced, never a burst). */
+  fanoutRatePerSecond: number;
   /** Addresses whose organizer accounts may use /admin (lower-cased). */
   operatorEmails: string[];
   /** Bearer token for GET /metrics; unset: no metrics endpoint at all. */
@@ -148,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metricsToken: e.METRICS_TOKEN ?? null,
     mailMaxConnections: e.MAIL_MAX_CONNECTIONS ?? 5,
     mailRatePerSecond: e.MAIL_RATE_PER_SECOND ?? null,
+    fanoutRatePerSecond: e.FANOUT_RATE_PER_SECOND ?? DEFAULT_FANOUT_RATE,
     operatorEmails: (e.OPERATOR_EMAILS ?? "").split(/[\s,]+/).map((v) => v.trim().toLowerCase()).filter(Boolean),
     metricsPort: e.METRICS_PORT ?? null,
   };

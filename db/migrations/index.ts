@@ -3,6 +3,7 @@ import * as initial from "./2026-11-29-01-initial";
 import * as signerDecides from "./2026-11-29-02-signer-decides";
 import * as moderation from "./2026-11-29-03-moderation";
 import * as scale from "./2026-11-29-04-scale";
+import * as reach from "./2026-11-29-05-reach";
 
 // An explicit list (not a folder scan): the bundle and tsx both see exactly these, in this order.
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-02-signer-decides": signerDecides,
   "2026-11-29-03-moderation": moderation,
   "2026-11-29-04-scale": scale,
+  "2026-11-29-05-reach": reach,
 };

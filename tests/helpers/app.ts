@@ -9,6 +9,7 @@ import { loadConfig, type Config } from "../../app/utils/env.server";
 import type { createServices, Services } from "../../app/utils/services.server";
 import { TtlCache } from "../../app/utils/cache.server";
 import { processOutboxBatch } from "../../app/mail/outbox-worker.server";
+import { nextFanoutInMs, runFanoutStep } from "../../app/models/subscription.server";
 import type { createApp } from "../../server/app";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { TestSmtpServer } from "./smtp";
@@ -35,6 +36,8 @@ export interface TestApp {
   logs: string[];
   /** Runs the outbox until nothing is due, as the worker would. */
   deliverMail(): Promise<void>;
+  /** Runs pending news fan-out jobs to the end, then delivers the mail. */
+  deliverNews(): Promise<void>;
   get(pathname: string, init?: RequestInit): Promise<Response>;
   post(pathname: string, fields: Record<string, string | string[]>, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -103,6 +106,16 @@ export async function startTestApp({ env = {}, database, realAppUrl = false, fro
     smtp,
     logs,
     async deliverMail() {
+      while ((await processOutboxBatch(services)) > 0) {}
+    },
+    async deliverNews() {
+      // The worker's fan-out steps, paced as configured, until no job waits; then the mail itself.
+      for (;;) {
+        if ((await runFanoutStep(services.db, services.keys, config.appUrl, config.fanoutRatePerSecond)) > 0) continue;
+        const wait = await nextFanoutInMs(services.db);
+        if (wait === null) break;
+        await new Promise((resolve) => setTimeout(resolve, wait + 5));
+      }
       while ((await processOutboxBatch(services)) > 0) {}
     },
     get,

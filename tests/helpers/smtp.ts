@@ -32,6 +32,8 @@ export class TestSmtpServer {
   maxConcurrent = 0;
   #open = 0;
   #held: (() => void)[] = [];
+  /** Sessions whose client hung up: a message it sent but never got a 250 for was not delivered. */
+  #closed = new Set<string>();
   port = 0;
   /** Errors on client connections (a killed worker resets its socket): recorded, never thrown. */
   readonly connectionErrors: Error[] = [];
@@ -61,8 +63,9 @@ export class TestSmtpServer {
         this.maxConcurrent = Math.max(this.maxConcurrent, ++this.#open);
         callback();
       },
-      onClose: () => {
+      onClose: (session) => {
         this.#open--;
+        this.#closed.add(session.id);
       },
       onRcptTo: (address, _session, callback) => {
         if (this.refuse.has(address.address.toLowerCase())) {
@@ -76,6 +79,9 @@ export class TestSmtpServer {
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("end", async () => {
           if (this.received.length >= this.#holdAfter) await new Promise<void>((go) => this.#held.push(go));
+          // As a real relay: a message is accepted when the client is told so (250). A client killed
+          // while its message was held never heard that; it will send the message again.
+          if (this.#closed.has(session.id)) return callback(new Error("client gone before acceptance"));
           const raw = Buffer.concat(chunks).toString("utf8");
           const mail: ParsedMail = await simpleParser(raw);
           const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(", ") : (mail.to?.text ?? "");

@@ -8,6 +8,9 @@ import { createTestDatabase, dbLabel, onPostgres, type TestDatabase } from "../h
 import { spawnProcess } from "../helpers/process";
 import { TestSmtpServer } from "../helpers/smtp";
 import { TcpProxy } from "../helpers/tcp-proxy";
+import { createOpenLetter } from "../helpers/fixtures";
+import { seedSubscribers } from "../helpers/subscribers";
+import { postUpdate } from "../../app/models/letter-admin.server";
 import { deriveKeys } from "../../app/utils/crypto.server";
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -77,6 +80,41 @@ describe(`faults (${dbLabel})`, () => {
       .toBe(0);
     // Every row was delivered and deleted: nothing sealed or sent is left behind.
     expect(await database.connection.db.selectFrom("email_outbox").select("id").execute()).toEqual([]);
+  });
+
+  it.skipIf(!onPostgres)("fans news out to 2,000 subscribers across a worker killed mid-way: one mail each, none lost, none twice", async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const smtp = await new TestSmtpServer().start();
+    cleanups.push(() => smtp.stop());
+    const db = database.connection.db;
+    const letter = await createOpenLetter(db, { title: "Fan-out under fire" });
+    const addresses = await seedSubscribers(db, letter.id, 2_000);
+    await postUpdate(db, letter.id, "News for everyone.", { appUrl: "http://app.test" });
+    // Paced at 400 a second: the fan-out takes about five seconds, so the kill lands in the middle of it.
+    const env = { DATABASE_URL: database.url!, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "2", FANOUT_RATE_PER_SECOND: "400" };
+    smtp.holdAfter(500);
+    const first = await spawnProcess("server/worker.js", env, { waitFor: "worker_started" });
+    await smtp.waitFor((mails) => mails.length >= 500, 30_000);
+    // Accepted mails are marked sent within milliseconds; the held ones were never accepted.
+    await new Promise((r) => setTimeout(r, 300));
+    first.child.kill("SIGKILL");
+    await first.stop();
+    const job = await db.selectFrom("fanout_jobs").select(["sent", "done_at"]).where("letter_id", "=", letter.id).executeTakeFirstOrThrow();
+    expect(job.done_at).toBeNull(); // killed mid-fan-out, not after it
+
+    smtp.release();
+    const second = await spawnProcess("server/worker.js", env, { waitFor: "worker_started" });
+    cleanups.push(() => second.stop());
+    await smtp.waitFor((mails) => new Set(mails.flatMap((m) => m.recipients)).size >= 2_000, 60_000);
+    await expect.poll(async () => (await db.selectFrom("email_outbox").select("id").execute()).length, { timeout: 10_000 }).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    const recipients = smtp.received.flatMap((m) => m.recipients);
+    expect(recipients).toHaveLength(2_000);
+    expect(new Set(recipients)).toEqual(new Set(addresses));
+    const finished = await db.selectFrom("fanout_jobs").select(["sent", "done_at"]).where("letter_id", "=", letter.id).executeTakeFirstOrThrow();
+    expect(finished.sent).toBe(2_000);
+    expect(finished.done_at).not.toBeNull();
   });
 
   it.skipIf(!onPostgres)("answers 503 while PostgreSQL is gone, recovers by itself, and leaves no half-written signature", async () => {

@@ -7,7 +7,8 @@ import { setupAll } from "../helpers/setup";
 import { runMaintenance } from "../../app/mail/outbox-worker.server";
 import { connect } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
-import { startTestApp, type TestApp } from "../helpers/app";
+import { linkPath, startTestApp, type TestApp } from "../helpers/app";
+import { postUpdate } from "../../app/models/letter-admin.server";
 import { loginAs } from "../helpers/auth";
 import { createTestDatabase, dbLabel, onPostgres, type TestDatabase } from "../helpers/db";
 import { createOpenLetter } from "../helpers/fixtures";
@@ -25,6 +26,8 @@ const SECRETS = [
   ...SIGNERS.map((s) => s.email),
   "priya.named", "quentin.hidden", "rosa.withdrawn", "sam.pending", "tess.target",
   "Quentin Hidden", "Sam Pending", "Tess Target", "Prank Title", "Xavier Prankname",
+  // An address a signer chose for news of the letter (subscribed, confirmed, mailed an update).
+  "priya.home@personal.test", "priya.home",
 ];
 // A withdrawn signer's name was public by their choice; it is erased from the table, but the old
 // row version stays in the heap until vacuum, so it is checked in the tables only.
@@ -50,10 +53,23 @@ setupAll(async () => {
     database = { connection, url: null, connectAgain: () => { throw new Error("pglite"); }, drop: () => connection.db.destroy() };
   }
   app = await startTestApp({ database });
-  const { slug } = await createOpenLetter(app.services.db);
+  const { id: letterId, slug } = await createOpenLetter(app.services.db);
   for (const signer of SIGNERS.slice(0, 3)) {
     const links = await signAndConfirm(app, slug, signer);
     tokens.push(links.verifyPath!.split("/")[2]!, links.withdrawPath.split("/")[2]!);
+    if (signer === SIGNERS[0]) {
+      // Priya asks for news at a personal address, confirms it, and is mailed an update.
+      expect((await app.post(links.verifyPath!, { intent: "subscribe", email: "priya.home@personal.test" }, { headers: { Cookie: links.cookie! } })).status).toBe(200);
+      await app.deliverMail();
+      const confirmPath = linkPath(app.smtp.to("priya.home@personal.test").at(-1)!.links, "/news/confirm/");
+      tokens.push(confirmPath.split("/")[3]!);
+      expect((await app.post(confirmPath, {})).status).toBe(303);
+      await postUpdate(app.services.db, letterId, "An update for subscribers.", { appUrl: app.config.appUrl });
+      await app.deliverNews();
+      const news = app.smtp.to("priya.home@personal.test").at(-1)!;
+      expect(news.subject).toContain("posted an update");
+      tokens.push(linkPath(news.links, "/news/unsubscribe/").split("/")[3]!);
+    }
   }
   const rosa = await signAndReadMail(app, slug, { ...SIGNERS[2]!, name: "Rosa Withdrawn" });
   expect((await app.post(rosa.withdrawPath, {})).status).toBe(303);
