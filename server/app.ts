@@ -55,12 +55,13 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
 
   // Headers for every response. The Content-Security-Policy, with its per-document nonce, is set by
   // app/entry.server.tsx on the HTML it renders.
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     if (closing()) res.setHeader("Connection", "close");
     res.setHeader("X-Content-Type-Options", "nosniff");
     // Token pages must not leak their URL to anything they link to.
     res.setHeader("Referrer-Policy", "no-referrer");
-    res.setHeader("X-Frame-Options", "DENY");
+    // The embed is the one page other sites may frame (its CSP says frame-ancestors *).
+    if (!EMBED_PAGE.test(req.path)) res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     if (config.secureCookies) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     next();
@@ -160,6 +161,7 @@ const ALLOWED_METHODS = new Set(["GET", "HEAD", "POST", "OPTIONS"]);
  * RFC 8058 one-click unsubscribe: the mail provider POSTs from its own servers, from no page of
  * ours. The token in the path is the only authority needed, so no cross-site check applies.
  */
+const EMBED_PAGE = /^\/letters\/[^/]+\/embed$/;
 const ONE_CLICK_UNSUBSCRIBE = /^\/news\/unsubscribe\/[A-Za-z0-9_-]+$/;
 /** Check-inbox, confirm and withdraw pages, sign-in links, and everything organizers see (not the sign-in form). */
 const PRIVATE_PAGES = /^\/(?:verify|withdraw|dashboard|dev|admin|news)(?:\/|$)|^\/login\/|^\/letters\/[^/]+\/(?:check-inbox|report)\/?$/i;

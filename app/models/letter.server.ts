@@ -3,7 +3,7 @@ import type { DemandKind, Letter, LetterStatus } from "../../db/schema";
 import type { TtlCache } from "../utils/cache.server";
 import { cacheKeys } from "./read-cache.server";
 import { sql } from "kysely";
-import { countSignatures, signatureGrowth, verifiedCounts, type GrowthPoint, type LetterCounts } from "./counts.server";
+import { countSignatures, signatureGrowth, verifiedCounts, type GrowthPoint, type LetterCounts, type SignerCursor } from "./counts.server";
 
 export interface PublicDemand {
   kind: DemandKind;
@@ -11,6 +11,7 @@ export interface PublicDemand {
 }
 
 export interface PublicUpdate {
+  id: string;
   body: string;
   createdAt: string;
 }
@@ -34,6 +35,8 @@ export interface PublicLetter {
   deliveredTo: string | null;
   responseText: string | null;
   responseAt: string | null;
+  /** When an organizer closed it (a letter closed by its date has only closesAt). */
+  closedAt: string | null;
   updatedAt: string;
   demands: PublicDemand[];
   updates: PublicUpdate[];
@@ -58,9 +61,10 @@ export async function loadLetterView(db: DB, letter: Letter): Promise<Omit<Publi
     db.selectFrom("demands").select(["kind", "text"]).where("letter_id", "=", letter.id).orderBy("position").orderBy("id").execute(),
     db
       .selectFrom("letter_updates")
-      .select(["body", "created_at"])
+      .select(["id", "body", "created_at"])
       .where("letter_id", "=", letter.id)
       .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
       .execute(),
   ]);
   return {
@@ -82,9 +86,10 @@ export async function loadLetterView(db: DB, letter: Letter): Promise<Omit<Publi
     deliveredTo: letter.delivered_to,
     responseText: letter.response_text,
     responseAt: iso(letter.response_at),
+    closedAt: iso(letter.closed_at),
     updatedAt: letter.updated_at.toISOString(),
     demands: demands.map((d) => ({ kind: d.kind, text: d.text })),
-    updates: updates.map((u) => ({ body: u.body, createdAt: u.created_at.toISOString() })),
+    updates: updates.map((u) => ({ id: u.id, body: u.body, createdAt: u.created_at.toISOString() })),
     takenDown: letter.taken_down_at ? { at: letter.taken_down_at.toISOString(), reason: letter.takedown_reason ?? "" } : null,
   };
 }
@@ -127,7 +132,11 @@ export async function listPublicLetters(db: DB): Promise<LetterSummary[]> {
     .execute();
   // One count query for all of them, not one per letter.
   const verified = await verifiedCounts(db, letters.map((l) => l.id));
-  return letters.map((l) => ({
+  return letters.map((l) => summaryOf(l, verified));
+}
+
+function summaryOf(l: Letter, verified: Map<string, number>): LetterSummary & { closesAt: string | null } {
+  return {
     slug: l.slug,
     title: l.title,
     organization: l.organization,
@@ -135,8 +144,9 @@ export async function listPublicLetters(db: DB): Promise<LetterSummary[]> {
     goal: l.goal,
     verified: verified.get(l.id) ?? 0,
     publishedAt: iso(l.published_at),
+    closesAt: iso(l.closes_at),
     excerpt: excerptOf(l.body),
-  }));
+  };
 }
 
 /** Listed, published letters that are not taken down: what search engines are told about (sitemap.xml). */
@@ -174,3 +184,42 @@ export const cachedCounts = (db: DB, cache: TtlCache, letterId: string): Promise
 
 export const cachedGrowth = (db: DB, cache: TtlCache, letterId: string, publishedAt: string | null): Promise<GrowthPoint[]> =>
   cache.get(cacheKeys.growth(letterId), () => signatureGrowth(db, letterId, publishedAt ? new Date(publishedAt) : null));
+
+export interface LetterListing extends LetterSummary {
+  closesAt: string | null;
+}
+
+export interface LetterListPage {
+  letters: LetterListing[];
+  /** Where the next page starts, or null on the last page. */
+  next: SignerCursor | null;
+}
+
+/** `%`, `_` and `\` typed into a search are literal characters, not patterns. */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Listed, published letters, newest first, read by keyset on (publication time to the millisecond,
+ * id): any page costs what the first does, and a letter published meanwhile shifts nothing.
+ */
+export async function listLettersPage(db: DB, { q = "", after = null, limit = 50 }: { q?: string; after?: SignerCursor | null; limit?: number }): Promise<LetterListPage> {
+  const published = sql<Date>`date_trunc('milliseconds', published_at)`;
+  let query = db
+    .selectFrom("letters")
+    .selectAll()
+    .where("listed", "=", true)
+    .where("status", "<>", "draft")
+    .where("taken_down_at", "is", null)
+    .where("published_at", "is not", null);
+  const term = q.trim();
+  if (term) query = query.where((eb) => eb.or([eb("title", "ilike", likePattern(term)), eb("organization", "ilike", likePattern(term))]));
+  if (after) query = query.where(sql<boolean>`(${published}, id) < (${new Date(after.at)}::timestamptz, ${after.id}::bigint)`);
+  const rows = await query.orderBy(published, "desc").orderBy("id", "desc").limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const verified = await verifiedCounts(db, page.map((l) => l.id));
+  const last = page.at(-1);
+  return {
+    letters: page.map((l) => summaryOf(l, verified)),
+    next: rows.length > limit && last ? { at: last.published_at!.getTime(), id: last.id } : null,
+  };
+}

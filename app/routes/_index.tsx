@@ -16,6 +16,7 @@ export const headers = routeHeaders;
 export const meta: MetaFunction = () => [
   { title: "Undersigned · open letters from employees" },
   { name: "description", content: "Open letters from employees to their employers, each signature verified by work email." },
+  { tagName: "link", rel: "alternate", type: "application/atom+xml", title: "New open letters", href: "/feed.xml" },
 ];
 
 export default function Home() {

@@ -1,11 +1,35 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { publicJson } from "../api.server";
-import { listPublicLetters } from "../models/letter.server";
-import { cacheKeys } from "../models/read-cache.server";
+import { encodeCursor, parseCursor } from "../models/counts.server";
+import { listLettersPage } from "../models/letter.server";
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  const letters = await context.cache.get(cacheKeys.home, () => listPublicLetters(context.db));
+const MAX_LIMIT = 100;
+
+/** Listed letters, newest first; `q` searches title and organization; follow `next` for more. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const params = new URL(request.url).searchParams;
+  const after = parseCursor(params.get("after"));
+  if (after === "invalid") return publicJson({ error: "invalid cursor: follow the `next` link of a previous page" }, 400);
+  const rawLimit = params.get("limit");
+  const limit = rawLimit === null ? 50 : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return publicJson({ error: `limit must be a whole number from 1 to ${MAX_LIMIT}` }, 400);
+  const q = (params.get("q") ?? "").slice(0, 100);
+  const page = await listLettersPage(context.db, { q, after, limit });
+  const appUrl = context.config.appUrl;
+  const next = page.next ? `/api/letters?${new URLSearchParams({ ...(q ? { q } : {}), ...(rawLimit ? { limit: String(limit) } : {}), after: encodeCursor(page.next) })}` : null;
   return publicJson({
-    letters: letters.map((l) => ({ slug: l.slug, title: l.title, organization: l.organization, status: l.status, goal: l.goal, signatures: { verified: l.verified } })),
+    letters: page.letters.map((l) => ({
+      slug: l.slug,
+      title: l.title,
+      organization: l.organization,
+      status: l.status,
+      goal: l.goal,
+      signatures: { verified: l.verified },
+      publishedAt: l.publishedAt,
+      closesAt: l.closesAt,
+      excerpt: l.excerpt,
+      url: `${appUrl}/letters/${l.slug}`,
+    })),
+    next,
   });
 }

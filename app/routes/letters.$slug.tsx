@@ -78,6 +78,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { title: `${letter.title} · Undersigned` },
     { name: "description", content: description },
     { tagName: "link", rel: "canonical", href: canonical },
+    { tagName: "link", rel: "alternate", type: "application/atom+xml", title: `News of “${letter.title}”`, href: `${canonical}/feed.xml` },
     { property: "og:type", content: "article" },
     { property: "og:title", content: letter.title },
     { property: "og:description", content: description },
