@@ -25,6 +25,9 @@ const ACTIONS: Record<string, string> = {
   "invite-organizer": "invited someone to organize this letter",
   "remove-organizer": "removed an organizer from this letter",
   "leave-letter": "stopped organizing this letter",
+  "export-packet": "opened the delivery packet",
+  "export-pdf": "downloaded the delivery packet (PDF)",
+  "export-csv": "downloaded the named signers (CSV)",
 };
 
 function describeAudit(a: AbuseData["audit"][number], me: string): string {
@@ -35,7 +38,7 @@ function describeAudit(a: AbuseData["audit"][number], me: string): string {
     a.detail.from ? `from ${String(a.detail.from).slice(0, 16).replace("T", " ")}` : null,
     a.detail.to ? `until ${String(a.detail.to).slice(0, 16).replace("T", " ")}` : null,
   ].filter(Boolean);
-  const count = a.detail.count === undefined || a.action === "hide-name" ? "" : `: ${String(a.detail.count)} signatures`;
+  const count = a.detail.count === undefined || a.action === "hide-name" ? "" : `: ${String(a.detail.count)} ${a.action === "export-csv" ? "names" : "signatures"}`;
   return `${who} ${what}${parts.length ? ` (${parts.join(", ")})` : ""}${count}`;
 }
 

@@ -85,6 +85,7 @@ export default function EditLetter() {
       <p className="row">
         <Link to={`/dashboard/letters/${letter.id}/preview`}>Preview the public page</Link>
         {letter.status !== "draft" ? <Link to={`/letters/${letter.slug}`}>Open the public page</Link> : null}
+        {letter.status !== "draft" ? <Link to={`/dashboard/letters/${letter.id}/packet`}>Delivery packet (print, PDF, CSV)</Link> : null}
       </p>
       {result?.ok && !result.preview && result.invalidated === undefined ? <p className="notice" role="status">{result.intent === "hide-name" ? "The name is hidden; the signature still counts, anonymously." : "Saved."}</p> : null}
       {letter.status === "draft" ? (

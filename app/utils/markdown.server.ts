@@ -16,3 +16,19 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 export function renderMarkdown(source: string): string {
   return md.render(source);
 }
+
+/** The text of each block (paragraph, heading, list item) without markup: for plain-text renderings (the PDF). */
+export function markdownBlocks(source: string): string[] {
+  const blocks: string[] = [];
+  let prefix = "";
+  for (const token of md.parse(source, {})) {
+    if (token.type === "list_item_open") prefix = token.info ? `${token.info}. ` : "• ";
+    if (token.type !== "inline") continue;
+    const text = (token.children ?? [])
+      .map((c) => (c.type === "softbreak" || c.type === "hardbreak" ? "\n" : c.type === "text" || c.type === "code_inline" ? c.content : ""))
+      .join("");
+    blocks.push(prefix + text);
+    prefix = "";
+  }
+  return blocks.filter((b) => b.trim());
+}
