@@ -25,7 +25,7 @@ const browser = await chromium.launch({
   args: CHROMIUM_FLAGS,
 });
 try {
-  for (const [name, urlPath] of [["home", "/"], ["letter", "/letters/demo"], ["login", "/login"], ["privacy", "/privacy"]] as const) {
+  for (const [name, urlPath] of [["home", "/"], ["letter", "/letters/demo"], ["login", "/login"], ["privacy", "/privacy"], ["poster", "/letters/demo/poster"], ["embed", "/letters/demo/embed"]] as const) {
     for (const width of [375, 1280]) {
       for (const scheme of ["light", "dark"] as const) {
         const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });

@@ -195,6 +195,12 @@ export function LetterView({ letter, live, signForm }: { letter: LetterViewData;
         )}
         <DomainBreakdown byDomain={letter.counts.byDomain} total={letter.counts.verified} />
       </section>
+      {letter.publishedAt ? (
+        <p className="muted spread" data-testid="spread">
+          Spread the word offline and elsewhere: <a href={`/letters/${letter.slug}/poster`}>print a poster</a> (with a QR code) ·{" "}
+          <a href={`/letters/${letter.slug}/feed.xml`}>follow its news (Atom feed)</a> · <a href={`/letters/${letter.slug}/embed`}>embed the count</a>
+        </p>
+      ) : null}
     </article>
   );
 }

@@ -123,3 +123,21 @@ describe(`embedding the count (${dbLabel})`, () => {
     expect((await app.get("/letters/no-such-letter/badge.svg")).status).toBe(404);
   });
 });
+
+describe(`the printable poster (${dbLabel})`, () => {
+  it("prints the title, the demands and a QR code of exactly the letter's address", async () => {
+    const response = await app.get(`/letters/${quiet.slug}/poster`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("A quiet letter");
+    expect(html).toContain("Scan to read and sign");
+    // The same symbol the QR library draws for the letter's URL, and no other.
+    const { letterQrSvg } = await import("../../app/poster.server");
+    const expected = await letterQrSvg(`http://app.test/letters/${quiet.slug}`);
+    expect(html).toContain(expected);
+    expect(html).not.toContain(await letterQrSvg(`http://app.test/letters/${story.slug}`));
+    // The letter page links to it, and to its feed and embed.
+    expect(await (await app.get(`/letters/${quiet.slug}`)).text()).toContain(`href="/letters/${quiet.slug}/poster"`);
+    expect((await app.get("/letters/no-such-letter/poster")).status).toBe(404);
+  });
+});
