@@ -78,7 +78,11 @@ export class TestSmtpServer {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("end", async () => {
-          if (this.received.length >= this.#holdAfter) await new Promise<void>((go) => this.#held.push(go));
+          if (this.received.length >= this.#holdAfter) {
+            await new Promise<void>((go) => this.#held.push(go));
+            // A client killed while held has hung up; let its socket's close event land first.
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
           // As a real relay: a message is accepted when the client is told so (250). A client killed
           // while its message was held never heard that; it will send the message again.
           if (this.#closed.has(session.id)) return callback(new Error("client gone before acceptance"));

@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { enqueueEmail } from "../../app/mail/outbox.server";
 import { startWorker } from "../../app/mail/outbox-worker.server";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { connect } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrate";
 import { seedDemo } from "../../db/seed";
 import { startTestApp, TEST_SECRETS, type TestApp } from "../helpers/app";
 import { createTestDatabase, dbLabel, onPostgres, type TestDatabase } from "../helpers/db";
@@ -115,6 +119,47 @@ describe(`faults (${dbLabel})`, () => {
     const finished = await db.selectFrom("fanout_jobs").select(["sent", "done_at"]).where("letter_id", "=", letter.id).executeTakeFirstOrThrow();
     expect(finished.sent).toBe(2_000);
     expect(finished.done_at).not.toBeNull();
+  });
+
+  it.skipIf(onPostgres)("fans news out to 2,000 subscribers across the embedded server killed mid-way and restarted on its data: one mail each, none lost, none twice", async () => {
+    // The embedded default: one process, PGlite on disk, the worker inside. SIGKILL it mid-fan-out.
+    const dataDir = mkdtempSync(path.join(tmpdir(), "undersigned-crash-"));
+    const seeded = connect({ pgliteDir: path.join(dataDir, "pglite") });
+    await migrateToLatest(seeded.db);
+    const letter = await createOpenLetter(seeded.db, { title: "Fan-out in one process" });
+    const addresses = await seedSubscribers(seeded.db, letter.id, 2_000);
+    await postUpdate(seeded.db, letter.id, "News for everyone.", { appUrl: "http://app.test" });
+    await seeded.db.destroy();
+    const smtp = await new TestSmtpServer().start();
+    cleanups.push(() => smtp.stop());
+    const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "2", FANOUT_RATE_PER_SECOND: "400" };
+    smtp.holdAfter(500);
+    const first = await spawnProcess("server/index.js", env);
+    await smtp.waitFor((mails) => mails.length >= 500, 60_000);
+    await new Promise((r) => setTimeout(r, 300));
+    first.child.kill("SIGKILL");
+    await first.stop();
+    // Killed mid-fan-out, not after it (PGlite opens the data of a killed process).
+    const between = connect({ pgliteDir: path.join(dataDir, "pglite") });
+    const midway = await between.db.selectFrom("fanout_jobs").select(["sent", "done_at"]).where("letter_id", "=", letter.id).executeTakeFirstOrThrow();
+    await between.db.destroy();
+    expect(midway.done_at).toBeNull();
+    expect(midway.sent).toBeLessThan(2_000);
+    smtp.release();
+    const second = await spawnProcess("server/index.js", env);
+    cleanups.push(() => second.stop());
+    await smtp.waitFor((mails) => new Set(mails.flatMap((m) => m.recipients)).size >= 2_000, 90_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const recipients = smtp.received.flatMap((m) => m.recipients);
+    expect(recipients).toHaveLength(2_000);
+    expect(new Set(recipients)).toEqual(new Set(addresses));
+    await second.stop();
+    const after = connect({ pgliteDir: path.join(dataDir, "pglite") });
+    cleanups.push(() => after.db.destroy());
+    const job = await after.db.selectFrom("fanout_jobs").select(["sent", "done_at"]).where("letter_id", "=", letter.id).executeTakeFirstOrThrow();
+    expect(job.sent).toBe(2_000);
+    expect(job.done_at).not.toBeNull();
+    expect(await after.db.selectFrom("email_outbox").select("id").execute()).toEqual([]);
   });
 
   it.skipIf(!onPostgres)("answers 503 while PostgreSQL is gone, recovers by itself, and leaves no half-written signature", async () => {
