@@ -4,6 +4,8 @@ import { NO_STORE, tooManyRequests } from "./utils/http.server";
 import { formIntent, parseLetterForm, type DemandRow, type LetterFormValues } from "./letter-draft";
 import {
   closeLetter,
+  deleteDraft,
+  duplicateLetter,
   postUpdate,
   publishLetter,
   recordDelivery,
@@ -135,6 +137,16 @@ async function letterAction(
     return done(intent);
   }
 
+  if (intent === "delete") {
+    if (letter.status !== "draft") throw conflict("A published letter cannot be deleted: people signed it. Close it instead.");
+    if (form.get("confirmDelete") !== "on") return refused(intent, { confirmDelete: "Tick the box to confirm: a deleted draft cannot be brought back." });
+    await deleteDraft(db, letter.id);
+    throw redirect("/dashboard?deleted=1", 303);
+  }
+  if (intent === "duplicate") {
+    const copy = await duplicateLetter(db, letter.id, organizerId);
+    throw redirect(`/dashboard/letters/${copy}?duplicated=1`, 303);
+  }
   if (letter.status === "draft") throw conflict("Publish the letter first.");
 
   if (intent === "invalidate-preview" || intent === "invalidate") {

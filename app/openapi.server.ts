@@ -27,10 +27,11 @@ export function openApiDocument(appUrl: string) {
           summary: "Listed, published letters, newest first",
           parameters: [
             { name: "q", in: "query", required: false, schema: { type: "string", maxLength: 100 }, description: "Search in title and organization" },
+            { name: "sort", in: "query", required: false, schema: { type: "string", enum: ["newest", "signed", "open"], default: "newest" }, description: "newest: by publication; signed: most verified signatures first; open: open letters first, then newest" },
             { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 100, default: 50 } },
             { name: "after", in: "query", required: false, schema: { type: "string" }, description: "Cursor: take it from the `next` link of the previous page" },
           ],
-          responses: { "200": json("LetterList", "A page of letters"), "400": json("Error", "A malformed cursor or limit") },
+          responses: { "200": json("LetterList", "A page of letters"), "400": json("Error", "A malformed cursor, sort or limit") },
         },
       },
       "/api/letters/{slug}": {

@@ -48,23 +48,22 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
         ) : null}
       </Panel>
 
-      <Panel title="Notifications" id="notify-heading">
-        <Form method="post">
-          <p>Email me (counts only, never who signed):</p>
-          <label className="choice">
-            <input type="checkbox" name="notifyMilestones" defaultChecked={data.reach.notifyMilestones} /> when the letter
-            reaches its goal, its reveal threshold, or a round number (100, 1,000, 10,000 …)
-          </label>
-          <label className="choice">
-            <input type="checkbox" name="notifyDigest" defaultChecked={data.reach.notifyDigest} /> a daily digest of new
-            signatures
-          </label>
-          <button type="submit" name="intent" value="notifications" className="secondary">Save notifications</button>
-        </Form>
-      </Panel>
-
       {published ? (
         <>
+          <Panel title="Notifications" id="notify-heading">
+            <Form method="post">
+              <p>Email me (counts only, never who signed):</p>
+              <label className="choice">
+                <input type="checkbox" name="notifyMilestones" defaultChecked={data.reach.notifyMilestones} /> when the letter
+                reaches its goal, its reveal threshold, or a round number (100, 1,000, 10,000 …)
+              </label>
+              <label className="choice">
+                <input type="checkbox" name="notifyDigest" defaultChecked={data.reach.notifyDigest} /> a daily digest of new
+                signatures
+              </label>
+              <button type="submit" name="intent" value="notifications" className="secondary">Save notifications</button>
+            </Form>
+          </Panel>
           <Panel title="Settings" id="settings-heading">
             <Form method="post">
               <fieldset className="field">
@@ -118,6 +117,24 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
           </Panel>
         </>
       ) : null}
+
+      <Panel title="This letter" id="letter-tools-heading">
+        <Form method="post">
+          <p>Start a new draft from this text, its demands and settings (no signatures, updates or team come along).</p>
+          <button type="submit" name="intent" value="duplicate" className="secondary">Duplicate as a new draft</button>
+        </Form>
+        {published ? null : (
+          <Form method="post">
+            <p>Deleting a draft removes it for every organizer, for good.</p>
+            <label className="choice">
+              <input type="checkbox" name="confirmDelete" {...fieldAria("confirmDelete", errorsFor("delete").confirmDelete)} /> I want to delete
+              this draft
+            </label>
+            <FieldError id="confirmDelete" message={errorsFor("delete").confirmDelete} />
+            <button type="submit" name="intent" value="delete" className="danger">Delete the draft</button>
+          </Form>
+        )}
+      </Panel>
 
       <Panel title="Organizers" id="team-heading">
         <FieldError id="organizers" message={errorsFor("remove-organizer").organizers} />

@@ -228,3 +228,29 @@ async function recordOutcome(
     await queueNews(trx, letterId, event.event, { ...event, ...(await letterNews(trx, letterId, news)) });
   });
 }
+
+/** A draft can be thrown away; a published letter cannot (people signed it). True if it was a draft and is gone. */
+export async function deleteDraft(db: DB, letterId: string): Promise<boolean> {
+  const result = await db.deleteFrom("letters").where("id", "=", letterId).where("status", "=", "draft").executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/**
+ * A new draft with the same text, demands and settings (a letter for another team, a second round),
+ * organized by whoever duplicated it. Nothing of the original's signatures, updates or team comes along.
+ */
+export async function duplicateLetter(db: DB, letterId: string, organizerId: string): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    const copy = await sql<{ id: string }>`
+      INSERT INTO letters (slug, title, addressee, organization, body, allowed_domains, listed, goal, reveal_threshold, ask_job_title)
+      SELECT ${draftSlug()}, left('Copy of ' || title, 200), addressee, organization, body, allowed_domains, listed, goal, reveal_threshold, ask_job_title
+        FROM letters WHERE id = ${letterId}
+      RETURNING id`.execute(trx);
+    const id = copy.rows[0]!.id;
+    await sql`
+      INSERT INTO demands (letter_id, position, kind, text)
+      SELECT ${id}, position, kind, text FROM demands WHERE letter_id = ${letterId}`.execute(trx);
+    await trx.insertInto("letter_organizers").values({ letter_id: id, organizer_id: organizerId }).execute();
+    return id;
+  });
+}

@@ -3,7 +3,7 @@ import type { DemandKind, Letter, LetterStatus } from "../../db/schema";
 import type { TtlCache } from "../utils/cache.server";
 import { cacheKeys } from "./read-cache.server";
 import { sql } from "kysely";
-import { countSignatures, signatureGrowth, verifiedCounts, type GrowthPoint, type LetterCounts, type SignerCursor } from "./counts.server";
+import { countSignatures, signatureGrowth, verifiedCounts, type GrowthPoint, type LetterCounts } from "./counts.server";
 
 export interface PublicDemand {
   kind: DemandKind;
@@ -117,38 +117,6 @@ export interface LetterSummary {
   excerpt: string;
 }
 
-/** Listed letters, open ones first, newest first within each group: sorted in SQL, before the limit. */
-export async function listPublicLetters(db: DB): Promise<LetterSummary[]> {
-  const letters = await db
-    .selectFrom("letters")
-    .selectAll()
-    .where("listed", "=", true)
-    .where("status", "<>", "draft")
-    .where("taken_down_at", "is", null)
-    .orderBy(sql`CASE WHEN status = 'open' AND (closes_at IS NULL OR closes_at > now()) THEN 0 ELSE 1 END`)
-    .orderBy("published_at", "desc")
-    .orderBy("id", "desc")
-    .limit(200)
-    .execute();
-  // One count query for all of them, not one per letter.
-  const verified = await verifiedCounts(db, letters.map((l) => l.id));
-  return letters.map((l) => summaryOf(l, verified));
-}
-
-function summaryOf(l: Letter, verified: Map<string, number>): LetterSummary & { closesAt: string | null } {
-  return {
-    slug: l.slug,
-    title: l.title,
-    organization: l.organization,
-    status: effectiveStatus(l),
-    goal: l.goal,
-    verified: verified.get(l.id) ?? 0,
-    publishedAt: iso(l.published_at),
-    closesAt: iso(l.closes_at),
-    excerpt: excerptOf(l.body),
-  };
-}
-
 /** Listed, published letters that are not taken down: what search engines are told about (sitemap.xml). */
 export async function listIndexableLetters(db: DB, limit = 50_000): Promise<{ slug: string; updatedAt: Date }[]> {
   const rows = await db
@@ -189,37 +157,79 @@ export interface LetterListing extends LetterSummary {
   closesAt: string | null;
 }
 
+function summaryOf(l: Letter, verified: Map<string, number>): LetterListing {
+  return {
+    slug: l.slug,
+    title: l.title,
+    organization: l.organization,
+    status: effectiveStatus(l),
+    goal: l.goal,
+    verified: verified.get(l.id) ?? 0,
+    publishedAt: iso(l.published_at),
+    closesAt: iso(l.closes_at),
+    excerpt: excerptOf(l.body),
+  };
+}
+
+export type LetterSort = "open" | "newest" | "signed";
+export const LETTER_SORTS: readonly LetterSort[] = ["open", "newest", "signed"];
+
+/**
+ * Where a page of letters starts: two numbers and an id, by sort — open: (0 open / 1 closed,
+ * publication ms); newest: (0, publication ms); signed: (verified, 0). Opaque to clients.
+ */
+export interface LetterCursor {
+  a: number;
+  b: number;
+  id: string;
+}
+export const encodeLetterCursor = (c: LetterCursor) => `${c.a}.${c.b}.${c.id}`;
+export function parseLetterCursor(raw: string | null): LetterCursor | null | "invalid" {
+  if (raw === null) return null;
+  const m = /^(\d{1,15})\.(\d{1,15})\.(\d{1,18})$/.exec(raw);
+  return m ? { a: Number(m[1]), b: Number(m[2]), id: m[3]! } : "invalid";
+}
+
 export interface LetterListPage {
   letters: LetterListing[];
   /** Where the next page starts, or null on the last page. */
-  next: SignerCursor | null;
+  next: LetterCursor | null;
 }
 
 /** `%`, `_` and `\` typed into a search are literal characters, not patterns. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * Listed, published letters, newest first, read by keyset on (publication time to the millisecond,
- * id): any page costs what the first does, and a letter published meanwhile shifts nothing.
+ * Listed, published letters, read by keyset: any page costs what the first does, and a letter
+ * published meanwhile shifts nothing. "open": open letters first, newest first within each group;
+ * "newest": by publication; "signed": most verified signatures first (from the rollups, folded
+ * about once a second). Times compare to the millisecond, as the cursor carries them.
  */
-export async function listLettersPage(db: DB, { q = "", after = null, limit = 50 }: { q?: string; after?: SignerCursor | null; limit?: number }): Promise<LetterListPage> {
-  const published = sql<Date>`date_trunc('milliseconds', published_at)`;
-  let query = db
-    .selectFrom("letters")
-    .selectAll()
-    .where("listed", "=", true)
-    .where("status", "<>", "draft")
-    .where("taken_down_at", "is", null)
-    .where("published_at", "is not", null);
+export async function listLettersPage(
+  db: DB,
+  { q = "", sort = "newest", after = null, limit = 50 }: { q?: string; sort?: LetterSort; after?: LetterCursor | null; limit?: number },
+): Promise<LetterListPage> {
+  const published = sql<number>`(extract(epoch FROM date_trunc('milliseconds', l.published_at)) * 1000)::bigint`;
+  const closed = sql<number>`(CASE WHEN l.status = 'open' AND (l.closes_at IS NULL OR l.closes_at > now()) THEN 0 ELSE 1 END)`;
+  const verified = sql<number>`coalesce((SELECT sum(c.n) FROM letter_domain_counts c WHERE c.letter_id = l.id), 0)::bigint`;
+  const [a, b, direction] =
+    sort === "open" ? [closed, published, sql`(${closed} > ${after?.a ?? 0} OR (${closed} = ${after?.a ?? 0} AND (${published}, l.id) < (${after?.b ?? 0}, ${after?.id ?? 0}::bigint)))`]
+    : sort === "signed" ? [verified, sql<number>`0::bigint`, sql`(${verified}, l.id) < (${after?.a ?? 0}, ${after?.id ?? 0}::bigint)`]
+    : [sql<number>`0::bigint`, published, sql`(${published}, l.id) < (${after?.b ?? 0}, ${after?.id ?? 0}::bigint)`];
+  const order = sort === "open" ? sql`${closed} ASC, ${published} DESC, l.id DESC` : sort === "signed" ? sql`${verified} DESC, l.id DESC` : sql`${published} DESC, l.id DESC`;
   const term = q.trim();
-  if (term) query = query.where((eb) => eb.or([eb("title", "ilike", likePattern(term)), eb("organization", "ilike", likePattern(term))]));
-  if (after) query = query.where(sql<boolean>`(${published}, id) < (${new Date(after.at)}::timestamptz, ${after.id}::bigint)`);
-  const rows = await query.orderBy(published, "desc").orderBy("id", "desc").limit(limit + 1).execute();
-  const page = rows.slice(0, limit);
-  const verified = await verifiedCounts(db, page.map((l) => l.id));
+  const rows = await sql<Letter & { ka: string; kb: string }>`
+    SELECT l.*, ${a} AS ka, ${b} AS kb FROM letters l
+     WHERE l.listed AND l.status <> 'draft' AND l.taken_down_at IS NULL AND l.published_at IS NOT NULL
+       ${term ? sql`AND (l.title ILIKE ${likePattern(term)} OR l.organization ILIKE ${likePattern(term)})` : sql``}
+       ${after ? sql`AND ${direction}` : sql``}
+     ORDER BY ${order}
+     LIMIT ${limit + 1}`.execute(db);
+  const page = rows.rows.slice(0, limit);
+  const counts = await verifiedCounts(db, page.map((l) => l.id));
   const last = page.at(-1);
   return {
-    letters: page.map((l) => summaryOf(l, verified)),
-    next: rows.length > limit && last ? { at: last.published_at!.getTime(), id: last.id } : null,
+    letters: page.map((l) => summaryOf(l, counts)),
+    next: rows.rows.length > limit && last ? { a: Number(last.ka), b: Number(last.kb), id: last.id } : null,
   };
 }

@@ -10,8 +10,10 @@ const namedPrefix = (letterId: string) => `named:${letterId}:`;
 const dashboardPrefix = (letterId: string) => `dash:${letterId}:`;
 
 export const cacheKeys = {
-  /** The home page's (and /api/letters') list of letters. */
+  /** The home page's first page of letters (open first). */
   home: "home",
+  /** The newest letters, for /feed.xml. */
+  newLetters: "new-letters",
   /** The letters sitemap.xml lists. */
   sitemap: "sitemap",
   letter: (slug: string) => `letter:${slug}`,
@@ -37,6 +39,6 @@ export function invalidateLetter({ cache, pageCache }: { cache: TtlCache; pageCa
   pageCache.delete(cacheKeys.html("/"));
   pageCache.invalidate(cacheKeys.html(`/letters/${letter.slug}?`));
   pageCache.delete(cacheKeys.html(`/letters/${letter.slug}`));
-  for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home, cacheKeys.sitemap, cacheKeys.abuse(letter.id)]) cache.delete(key);
+  for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home, cacheKeys.newLetters, cacheKeys.sitemap, cacheKeys.abuse(letter.id)]) cache.delete(key);
   for (const prefix of [pagePrefix(letter.id), signersPrefix(letter.id), namedPrefix(letter.id), dashboardPrefix(letter.id)]) cache.invalidate(prefix);
 }

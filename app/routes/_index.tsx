@@ -1,14 +1,31 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { plural } from "../utils/format";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Progress } from "../components/letter-view";
 import { PUBLIC_CACHE, routeHeaders } from "../utils/http.server";
-import { listPublicLetters } from "../models/letter.server";
+import { encodeLetterCursor, LETTER_SORTS, listLettersPage, parseLetterCursor, type LetterSort } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  const letters = await context.cache.get(cacheKeys.home, () => listPublicLetters(context.db));
-  return json({ letters }, { headers: { "Cache-Control": PUBLIC_CACHE } });
+const PER_PAGE = 24;
+const SORT_LABELS: Record<LetterSort, string> = { open: "Open letters first", newest: "Newest", signed: "Most signed" };
+
+/**
+ * The list: open letters first by default; search by title or organization, sort, and page on by a
+ * cursor. The plain first page is shared for a second (cache) and served rendered (page cache).
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const params = new URL(request.url).searchParams;
+  const q = (params.get("q") ?? "").trim().slice(0, 100);
+  const rawSort = params.get("sort") ?? "open";
+  const sort: LetterSort = (LETTER_SORTS as readonly string[]).includes(rawSort) ? (rawSort as LetterSort) : "open";
+  const after = parseLetterCursor(params.get("after"));
+  if (after === "invalid") throw new Response("This page of letters does not exist: go back to the first page.", { status: 404 });
+  const plain = !q && sort === "open" && !after;
+  const page = plain
+    ? await context.cache.get(cacheKeys.home, () => listLettersPage(context.db, { sort, limit: PER_PAGE }))
+    : await listLettersPage(context.db, { q, sort, after, limit: PER_PAGE });
+  const next = page.next ? `/?${new URLSearchParams({ ...(q ? { q } : {}), ...(sort !== "open" ? { sort } : {}), after: encodeLetterCursor(page.next) })}#letters-heading` : null;
+  return json({ letters: page.letters, q, sort, next, paged: after !== null, sorts: SORT_LABELS }, { headers: { "Cache-Control": PUBLIC_CACHE } });
 }
 
 export const headers = routeHeaders;
@@ -20,7 +37,7 @@ export const meta: MetaFunction = () => [
 ];
 
 export default function Home() {
-  const { letters } = useLoaderData<typeof loader>();
+  const { letters, q, sort, next, paged, sorts } = useLoaderData<typeof loader>();
   return (
     <>
       <section className="intro">
@@ -39,8 +56,23 @@ export default function Home() {
       </section>
       <section aria-labelledby="letters-heading">
         <h2 id="letters-heading">Letters</h2>
+        <Form method="get" className="letter-search" role="search" aria-label="Letters">
+          <div className="field">
+            <label htmlFor="q">Search by title or organization</label>
+            <input id="q" name="q" type="search" defaultValue={q} maxLength={100} autoComplete="off" />
+          </div>
+          <div className="field">
+            <label htmlFor="sort">Order</label>
+            <select id="sort" name="sort" defaultValue={sort}>
+              {Object.entries(sorts).map(([value, label]) => (
+                <option key={value} value={value}>{label}</option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="secondary">Show letters</button>
+        </Form>
         {letters.length === 0 ? (
-          <p className="muted">No letters are published yet.</p>
+          <p className="muted">{q ? `No letter matches “${q}”.` : paged ? "No more letters." : "No letters are published yet."}</p>
         ) : (
           <ul className="letter-list">
             {letters.map((l) => (
@@ -67,6 +99,12 @@ export default function Home() {
             ))}
           </ul>
         )}
+        {next || paged ? (
+          <nav className="pager" aria-label="More letters">
+            {paged ? <Link to={q || sort !== "open" ? `/?${new URLSearchParams({ ...(q ? { q } : {}), ...(sort !== "open" ? { sort } : {}) })}` : "/"}>First page</Link> : null}
+            {next ? <Link to={next}>More letters</Link> : null}
+          </nav>
+        ) : null}
       </section>
     </>
   );

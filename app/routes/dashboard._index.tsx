@@ -1,8 +1,10 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { plural } from "../utils/format";
 import { NO_STORE, routeHeaders } from "../utils/http.server";
-import { countSignatures } from "../models/counts.server";
+import { verifiedCounts } from "../models/counts.server";
+import { Progress } from "../components/letter-view";
 import { effectiveStatus } from "../models/letter.server";
 import { acceptInvites, listOrganizerLetters } from "../models/membership.server";
 import { requireOrganizer } from "../auth.server";
@@ -11,24 +13,32 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const organizerId = await requireOrganizer(request, context);
   await acceptInvites(context.db, organizerId);
   const letters = await listOrganizerLetters(context.db, organizerId);
-  const rows = await Promise.all(
-    letters.map(async (l) => ({
-      id: l.id,
-      slug: l.slug,
-      title: l.title,
-      status: effectiveStatus(l),
-      listed: l.listed,
-      verified: l.status === "draft" ? 0 : (await countSignatures(context.db, l.id)).verified,
-    })),
-  );
-  return json({ letters: rows }, { headers: { "Cache-Control": NO_STORE } });
+  // One count query for all of them.
+  const verified = await verifiedCounts(context.db, letters.filter((l) => l.status !== "draft").map((l) => l.id));
+  const rows = letters.map((l) => ({
+    id: l.id,
+    slug: l.slug,
+    title: l.title || "Untitled draft",
+    status: effectiveStatus(l),
+    listed: l.listed,
+    goal: l.goal,
+    publishedAt: l.published_at?.toISOString() ?? null,
+    closesAt: l.closes_at?.toISOString() ?? null,
+    updatedAt: l.updated_at.toISOString(),
+    verified: verified.get(l.id) ?? 0,
+  }));
+  const deleted = new URL(request.url).searchParams.has("deleted");
+  return json({ letters: rows, deleted }, { headers: { "Cache-Control": NO_STORE } });
 }
 
 export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Your letters · Undersigned" }, { name: "robots", content: "noindex" }];
 
+const STATUS: Record<string, string> = { draft: "Draft", open: "Open", closed: "Closed" };
+const day = (iso: string) => new Date(iso).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+
 export default function Dashboard() {
-  const { letters } = useLoaderData<typeof loader>();
+  const { letters, deleted } = useLoaderData<typeof loader>();
   return (
     <section aria-labelledby="dash-heading">
       <div className="row" style={{ justifyContent: "space-between" }}>
@@ -37,36 +47,41 @@ export default function Dashboard() {
           <button type="submit" className="secondary">Sign out</button>
         </Form>
       </div>
+      {deleted ? <p className="notice" role="status">The draft was deleted.</p> : null}
       <p>
         <Link to="/letters/new" className="button">Draft a new letter</Link>
       </p>
       {letters.length === 0 ? (
         <p className="muted">No letters yet.</p>
       ) : (
-        <table className="domains">
-          <caption>Letters you organize</caption>
-          <thead>
-            <tr>
-              <th scope="col">Letter</th>
-              <th scope="col">Status</th>
-              <th scope="col">Verified signatures</th>
-            </tr>
-          </thead>
-          <tbody>
-            {letters.map((l) => (
-              <tr key={l.id}>
-                <td>
-                  <Link to={`/dashboard/letters/${l.id}`}>{l.title}</Link>
-                </td>
-                <td>
-                  {l.status}
-                  {l.listed ? "" : " (unlisted)"}
-                </td>
-                <td>{l.verified.toLocaleString("en")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="letter-list dashboard-letters">
+          {letters.map((l) => (
+            <li key={l.id} className="letter-card">
+              <p className="eyebrow">
+                <span className={`status status-${l.status}`}>{STATUS[l.status] ?? l.status}</span>
+                {l.status !== "draft" && !l.listed ? " · Unlisted" : ""}
+              </p>
+              <h2 className="card-title">
+                <Link to={`/dashboard/letters/${l.id}`}>{l.title}</Link>
+              </h2>
+              <p className="muted">
+                {l.publishedAt ? <>Published {day(l.publishedAt)}</> : <>Last edited {day(l.updatedAt)}</>}
+                {l.closesAt ? <> · {l.status === "open" ? "closes" : "closed"} {day(l.closesAt)} (UTC)</> : null}
+              </p>
+              {l.status === "draft" ? (
+                <p className="muted">Not published: only organizers can see it.</p>
+              ) : (
+                <>
+                  <p>
+                    <strong>{l.verified.toLocaleString("en")}</strong> {plural(l.verified, "verified signature", "verified signatures")} ·{" "}
+                    <Link to={`/letters/${l.slug}`}>Public page</Link>
+                  </p>
+                  <Progress verified={l.verified} goal={l.goal} />
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

@@ -40,6 +40,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json(
     {
       me: organizerId,
+      duplicated: new URL(request.url).searchParams.has("duplicated"),
       letter: {
         id: letter.id,
         slug: letter.slug,
@@ -87,6 +88,7 @@ export default function EditLetter() {
         {letter.status !== "draft" ? <Link to={`/letters/${letter.slug}`}>Open the public page</Link> : null}
         {letter.status !== "draft" ? <Link to={`/dashboard/letters/${letter.id}/packet`}>Delivery packet (print, PDF, CSV)</Link> : null}
       </p>
+      {data.duplicated && !result ? <p className="notice" role="status">This is a new draft, copied from the letter you duplicated. Edit it freely: nothing is public until you publish.</p> : null}
       {result?.ok && !result.preview && result.invalidated === undefined ? <p className="notice" role="status">{result.intent === "hide-name" ? "The name is hidden; the signature still counts, anonymously." : "Saved."}</p> : null}
       {letter.status === "draft" ? (
         <LetterForm

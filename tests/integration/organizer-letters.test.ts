@@ -4,6 +4,7 @@ import { startTestApp, textOf, type TestApp } from "../helpers/app";
 import { as, loginAs } from "../helpers/auth";
 import { dbLabel } from "../helpers/db";
 import { signAndConfirm } from "../helpers/signing";
+import { insertSignatures } from "../helpers/fixtures";
 
 let app: TestApp;
 let alice: string;
@@ -228,6 +229,57 @@ describe(`drafting and publishing (${dbLabel})`, () => {
       expect(html).not.toContain("named.person@");
     }
     expect(textOf(await (await app.get(`/dashboard/letters/${id}`, as(alice))).text())).toContain("2 verified: 1 named, 1 anonymous");
+  });
+});
+
+describe(`the organizer's list, deleting and duplicating (${dbLabel})`, () => {
+  it("lists each letter with its status in words, dates, count, progress and public link", async () => {
+    const draftId = await createDraft(alice, { title: "Still a draft" });
+    const id = await createDraft(alice, { title: "Listed with progress", goal: "10" });
+    await app.post(`/dashboard/letters/${id}`, draft({ title: "Listed with progress", goal: "10", intent: "publish" }), as(alice));
+    const { slug } = await letterRow(id);
+    await insertSignatures(app.services.db, id, Array.from({ length: 4 }, () => ({})));
+    const html = await (await app.get("/dashboard", as(alice))).text();
+    const text = textOf(html);
+    expect(text).toMatch(/Draft Still a draft Last edited [A-Z][a-z]+ \d+, \d{4} Not published: only organizers can see it\./);
+    expect(text).toMatch(/Open Listed with progress Published [A-Z][a-z]+ \d+, \d{4} 4 verified signatures · Public page 40% of the goal of 10/);
+    expect(html).toContain(`href="/letters/${slug}"`);
+    expect(html).toContain(`href="/dashboard/letters/${draftId}"`);
+  });
+
+  it("deletes a draft only when confirmed, never a published letter", async () => {
+    const id = await createDraft(alice, { title: "Throwaway draft" });
+    const unconfirmed = await app.post(`/dashboard/letters/${id}`, { intent: "delete" }, as(alice));
+    expect(unconfirmed.status).toBe(400);
+    expect(textOf(await unconfirmed.text())).toContain("Tick the box to confirm");
+    const deleted = await app.post(`/dashboard/letters/${id}`, { intent: "delete", confirmDelete: "on" }, as(alice));
+    expect(deleted.status).toBe(303);
+    expect(deleted.headers.get("location")).toBe("/dashboard?deleted=1");
+    expect(await app.services.db.selectFrom("letters").select("id").where("id", "=", id).execute()).toEqual([]);
+    expect(await app.services.db.selectFrom("demands").select("id").where("letter_id", "=", id).execute()).toEqual([]);
+    expect(textOf(await (await app.get("/dashboard?deleted=1", as(alice))).text())).toContain("The draft was deleted.");
+    // Someone else's draft: 404, and it stays.
+    const others = await createDraft(alice, { title: "Alice keeps this" });
+    expect((await app.post(`/dashboard/letters/${others}`, { intent: "delete", confirmDelete: "on" }, as(mallory))).status).toBe(404);
+    const published = await createDraft(alice, { title: "Signed already" });
+    await app.post(`/dashboard/letters/${published}`, draft({ title: "Signed already", intent: "publish" }), as(alice));
+    expect((await app.post(`/dashboard/letters/${published}`, { intent: "delete", confirmDelete: "on" }, as(alice))).status).toBe(409);
+    expect((await letterRow(published)).status).toBe("open");
+  });
+
+  it("duplicates a published letter into a new draft with the same text and demands, none of its signatures", async () => {
+    const id = await createDraft(alice, { title: "Original letter" });
+    await app.post(`/dashboard/letters/${id}`, draft({ title: "Original letter", intent: "publish" }), as(alice));
+    await insertSignatures(app.services.db, id, [{}]);
+    const response = await app.post(`/dashboard/letters/${id}`, { intent: "duplicate" }, as(alice));
+    expect(response.status).toBe(303);
+    const copyId = /\/dashboard\/letters\/(\d+)\?duplicated=1$/.exec(response.headers.get("location")!)![1]!;
+    const copy = await letterRow(copyId);
+    expect(copy).toMatchObject({ status: "draft", title: "Copy of Original letter", body: "We ask for *transparency*.", published_at: null, version_hash: null });
+    expect(copy.slug).toMatch(/^draft-/);
+    expect(await demandsOf(copyId)).toEqual(await demandsOf(id));
+    expect(await app.services.db.selectFrom("signatures").select("id").where("letter_id", "=", copyId).execute()).toEqual([]);
+    expect(textOf(await (await app.get(`/dashboard/letters/${copyId}?duplicated=1`, as(alice))).text())).toContain("This is a new draft, copied from the letter you duplicated.");
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
+import { foldCountEvents } from "../../app/models/counts.server";
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
 import { startTestApp, textOf, type TestApp } from "../helpers/app";
@@ -45,6 +46,39 @@ describe(`home page (${dbLabel})`, () => {
     const api = await (await app.get("/api/letters")).json();
     expect(api.letters.map((l: { title: string }) => l.title)).toEqual(expect.arrayContaining(["A newer open letter", "An older closed letter"]));
     expect(api.letters.map((l: { title: string }) => l.title)).not.toContain("A quiet unlisted letter");
+  });
+});
+
+describe(`home page search, order and pages (${dbLabel})`, () => {
+  it("searches by title or organization, orders by most signed, and pages on without repeating a letter", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await createOpenLetter(db(), { title: `Paging letter ${String(i).padStart(2, "0")}`, organization: "Paging Co" })).id);
+    await insertSignatures(db(), ids[7]!, Array.from({ length: 9 }, () => ({})));
+    await insertSignatures(db(), ids[3]!, Array.from({ length: 4 }, () => ({})));
+    await foldCountEvents(db());
+    const titles = (html: string) => [...html.matchAll(/<h3><a [^>]*href="\/letters\/[^"]+"[^>]*>(Paging letter \d+)<\/a><\/h3>/g)].map((m) => m[1]!);
+    const first = await page("/?q=paging+co");
+    expect(titles(first)).toHaveLength(24);
+    const more = /href="(\/\?q=paging\+co&amp;after=[^"#]+)#letters-heading"/.exec(first)?.[1]?.replace(/&amp;/g, "&");
+    expect(more).toBeTruthy();
+    const second = await page(more!);
+    expect(titles(second)).toHaveLength(6);
+    expect(second).not.toContain(">More letters<");
+    expect(new Set([...titles(first), ...titles(second)]).size).toBe(30);
+    // Newest first among letters all open.
+    expect(titles(first)[0]).toBe("Paging letter 29");
+
+    expect(titles(await page("/?q=letter+07"))).toEqual(["Paging letter 07"]);
+    expect(textOf(await page("/?q=no+such+thing+at+all"))).toContain("No letter matches “no such thing at all”.");
+    const signed = titles(await page("/?q=paging&sort=signed"));
+    expect(signed.slice(0, 2)).toEqual(["Paging letter 07", "Paging letter 03"]);
+    // The same through the API, by cursor.
+    const api = (await (await app.get("/api/letters?q=paging&sort=signed&limit=2")).json()) as { letters: { title: string }[]; next: string };
+    expect(api.letters.map((l) => l.title)).toEqual(["Paging letter 07", "Paging letter 03"]);
+    expect(api.next).toContain("sort=signed");
+    expect((await app.get("/?after=garbage")).status).toBe(404);
+    // An unknown order falls back to the default rather than failing.
+    expect((await app.get("/?sort=sideways")).status).toBe(200);
   });
 });
 
@@ -161,7 +195,7 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     expect(text).toContain(`Everyone signed this exact text, as published on ${published}: it cannot be edited since (text fingerprint ${row.version_hash!.slice(0, 12)} ).`);
     // 2 at example.org are too few to show, and would be 17 − 8 − 7 by subtraction: the 7 go too.
     expect(text).toContain("Verified signatures by email domain (9 in groups not shown).");
-    expect(text).toMatch(/Domain Signatures example\.com 8 Undersigned|Domain Signatures example\.com 8 Report/);
+    expect(text).toMatch(/Domain Signatures example\.com 8 (Spread the word|Undersigned|Report)/);
     expect(text).toContain("Groups of fewer than 5 are not shown, since a group of two is two people someone could find");
   });
 

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { deriveKeys, sha256 } from "../../app/utils/crypto.server";
 import {
   confirmedResult,
+  confirmStatement,
   confirmSignature,
   findConfirmLink,
   MAX_MAILS_PER_WINDOW,
@@ -16,7 +17,8 @@ import { openPayload } from "../../app/mail/outbox.server";
 import type { SignatureInput } from "../../app/validation";
 import { TEST_SECRETS } from "../helpers/app";
 import { createTestDatabase, dbLabel, type TestDatabase } from "../helpers/db";
-import { createOpenLetter } from "../helpers/fixtures";
+import { createOpenLetter, insertSignatures } from "../helpers/fixtures";
+import { sql } from "kysely";
 import { setupAll } from "../helpers/setup";
 
 // The signature model on its own, against a real database: every branch, exactly.
@@ -214,5 +216,23 @@ describe(`the signature model (${dbLabel})`, () => {
     // A week past its expiry, the link is forgotten.
     await purgeUnconfirmedSignatures(db(), new Date(now.getTime() + week));
     expect(await findConfirmLink(db(), keys, oldToken)).toBeNull();
+  });
+});
+
+describe(`the confirmation's query plan (${dbLabel})`, () => {
+  it("goes from the token to its signature, even when statistics were taken with nothing pending and a burst is pending now", async () => {
+    const db2 = db();
+    const quiet = await createOpenLetter(db2, { title: "Burst letter" });
+    // A quiet hour: many confirmed signatures, none pending, when statistics are taken.
+    await insertSignatures(db2, quiet.id, Array.from({ length: 20_000 }, () => ({})));
+    await sql`ANALYZE signatures`.execute(db2);
+    await sql`ANALYZE confirm_links`.execute(db2);
+    await insertSignatures(db2, quiet.id, Array.from({ length: 3_000 }, (_, i) => ({ status: "pending" as const, confirmToken: `burst-token-${i}` })));
+    const plan = await sql<{ "QUERY PLAN": unknown }>`EXPLAIN (FORMAT JSON) ${confirmStatement(sha256("burst-token-7"), { name: "", title: "", visibility: "anonymous" })}`.execute(db2);
+    const text = JSON.stringify(plan.rows[0]);
+    // The signature is reached by its primary key from the link, never by scanning pending signatures.
+    expect(text).toContain('"Index Name":"signatures_pkey"');
+    expect(text).not.toContain("signatures_pending");
+    expect(text).toContain('"Index Name":"confirm_links_pkey"');
   });
 });
