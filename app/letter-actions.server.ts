@@ -92,20 +92,23 @@ async function letterAction(
   const invalidate = () => invalidateLetter(context, letter);
   const news = { appUrl: context.config.appUrl };
 
-  if (intent === "save" || intent === "publish" || /^(move-up|move-down|remove):/.test(intent)) {
+  if (intent === "save" || intent === "publish" || intent === "review-publish" || /^(move-up|move-down|remove):/.test(intent)) {
     if (letter.status !== "draft") throw conflict(FROZEN);
     const parsed = parseLetterForm(form, intent);
-    if (intent === "publish" && parsed.validDemands.length === 0 && !parsed.errors.demands) {
+    const publishing = intent === "publish" || intent === "review-publish";
+    if (publishing && parsed.validDemands.length === 0 && !parsed.errors.demands) {
       parsed.errors.demands = "Add at least one demand before publishing";
     }
     // A draft may be saved half-written; what is published is frozen, so it must say something.
-    if (intent === "publish" && !parsed.errors.body && !(parsed.draft?.body ?? "").trim()) {
+    if (publishing && !parsed.errors.body && !(parsed.draft?.body ?? "").trim()) {
       parsed.errors.body = "Write the letter before publishing: people sign exactly this text";
     }
     if (!parsed.draft || Object.keys(parsed.errors).length > 0) {
       return refused(intent, parsed.errors, { values: parsed.values, demands: parsed.demands });
     }
     if (!(await updateDraft(db, letter.id, parsed.draft, parsed.validDemands))) throw conflict(FROZEN);
+    // Saved as typed; the review page shows what will be frozen before anything is published.
+    if (intent === "review-publish") throw redirect(`/dashboard/letters/${letter.id}/publish`, 303);
     if (intent === "publish") {
       const published = await publishLetter(db, letter.id);
       if (!published.ok) throw conflict(FROZEN);

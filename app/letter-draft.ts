@@ -9,7 +9,7 @@ import {
 } from "./validation";
 import type { DemandKind } from "../db/schema";
 
-export const LETTER_FIELDS = ["title", "addressee", "organization", "body", "domains", "listed", "goal", "revealThreshold", "closesAt", "askJobTitle"] as const;
+export const LETTER_FIELDS = ["title", "addressee", "organization", "organizerName", "contactEmail", "body", "domains", "listed", "goal", "revealThreshold", "closesAt", "askJobTitle"] as const;
 export const MAX_DEMANDS = 20;
 
 export interface DemandRow {
@@ -90,11 +90,15 @@ export function letterFormValues(letter: {
   reveal_threshold: number | null;
   closes_at: Date | null;
   ask_job_title: boolean;
+  organizer_name: string;
+  contact_email: string | null;
 }): LetterFormValues {
   return {
     title: letter.title,
     addressee: letter.addressee,
     organization: letter.organization,
+    organizerName: letter.organizer_name,
+    contactEmail: letter.contact_email ?? "",
     body: letter.body,
     domains: letter.allowed_domains.join(", "),
     listed: letter.listed ? "listed" : "unlisted",

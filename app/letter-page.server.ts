@@ -65,6 +65,8 @@ export async function loadLetterPage(
     title: letter.title,
     addressee: letter.addressee,
     organization: letter.organization,
+    organizerName: letter.organizerName,
+    contactEmail: letter.contactEmail,
     bodyHtml: renderMarkdown(letter.body),
     goal: letter.goal,
     closesAt: letter.closesAt,

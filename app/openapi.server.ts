@@ -117,7 +117,7 @@ export function openApiDocument(appUrl: string) {
         Letter: {
           type: "object",
           required: [
-            "slug", "title", "organization", "addressee", "status", "body", "demands", "goal", "signatures", "revealThreshold",
+            "slug", "title", "organization", "addressee", "organizedBy", "contact", "status", "body", "demands", "goal", "signatures", "revealThreshold",
             "versionHash", "publishedAt", "closesAt", "closedAt", "delivery", "response", "updates", "url", "links", "updatedAt",
           ],
           additionalProperties: false,
@@ -126,6 +126,8 @@ export function openApiDocument(appUrl: string) {
             title: { type: "string" },
             organization: { type: "string" },
             addressee: { type: "string" },
+            organizedBy: nullable({ type: "string", description: "How the organizers name themselves publicly, e.g. \"Employees of Acme Cloud\"" }),
+            contact: nullable({ type: "string", description: "A public contact address the organizers chose to publish" }),
             status,
             body: { type: "object", required: ["markdown", "html"], additionalProperties: false, properties: { markdown: { type: "string" }, html: { type: "string" } } },
             demands: {

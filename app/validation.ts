@@ -233,6 +233,14 @@ export const LetterDraftSchema = z.object({
   title: oneLine("Title", 200),
   addressee: optionalLine("Addressee", 200).transform((v) => v ?? ""),
   organization: oneLine("Organization", 200),
+  organizerName: optionalLine("Organized by", 120).transform((v) => v ?? ""),
+  contactEmail: z
+    .string()
+    .trim()
+    .max(254, "The contact address is too long")
+    .optional()
+    .transform((v) => (v ? v : null))
+    .refine((v) => v === null || /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/.test(v), "Enter a contact address like press@example.org, or leave it empty"),
   body: freeText("The letter", 20_000, "20,000").default(""),
   domains: z
     .string()

@@ -47,6 +47,10 @@ export interface LettersTable {
   title: string;
   addressee: string;
   organization: string;
+  /** Who stands behind the letter, as the organizers choose to be named publicly ("" when not given). */
+  organizer_name: ColumnType<string, string | undefined, string>;
+  /** An optional public contact address, published with the letter. */
+  contact_email: string | null;
   body: string;
   allowed_domains: string[];
   goal: number | null;

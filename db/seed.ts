@@ -17,6 +17,8 @@ export async function seedDemo(db: DB): Promise<"created" | "exists"> {
         title: "Cancel the border surveillance contract",
         addressee: "Dana Example, Chief Executive Officer",
         organization: "Example Corp",
+        organizer_name: "Employees of Example Corp's data teams",
+        contact_email: "open-letter@example.org",
         body: [
           "We are employees of Example Corp. We build the tools our customers trust, and we want to be proud of where they are used.",
           "",

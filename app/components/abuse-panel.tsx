@@ -4,7 +4,7 @@ import type { LetterActionResult } from "../letter-actions.server";
 import { TextField } from "./field";
 
 export interface AbuseData {
-  signals: { kind: "network" | "domain" | "letter"; label: string; count: number }[];
+  signals: { kind: "network" | "networks" | "domain" | "letter"; label: string; count: number }[];
   audit: { action: string; detail: Record<string, unknown>; at: string; organizerId: string | null }[];
   /** Named entries as the public sees them (none while the reveal threshold hides names). */
   named: { id: string; name: string; jobTitle: string | null }[];
@@ -78,7 +78,12 @@ export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; 
         <ul>
           {data.signals.map((s, i) => (
             <li key={i}>
-              {s.kind === "letter" ? (
+              {s.kind === "networks" ? (
+                <>
+                  <strong>{s.label}</strong> more networks sent {s.count.toLocaleString("en")} signatures together this hour and the
+                  last, each at least as many as a burst.
+                </>
+              ) : s.kind === "letter" ? (
                 <>
                   <strong>{s.count}</strong> submissions this hour, several times more than the hour before: a share
                   going viral, or a flood: look at where they come from before invalidating anything.

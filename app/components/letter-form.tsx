@@ -32,6 +32,12 @@ export function LetterForm({ values, demands, errors, actions }: Props) {
       <Field id="organization" label="Organization" error={errors.organization}>
         <input id="organization" name="organization" defaultValue={values.organization} maxLength={200} {...fieldAria("organization", errors.organization)} />
       </Field>
+      <Field id="organizerName" label="Organized by (optional, public)" error={errors.organizerName} hint="How the organizers are named on the letter, for example: Employees of Acme Cloud. No one's own name unless they want it public.">
+        <input id="organizerName" name="organizerName" defaultValue={values.organizerName} maxLength={120} {...fieldAria("organizerName", errors.organizerName, true)} />
+      </Field>
+      <Field id="contactEmail" label="Public contact address (optional)" error={errors.contactEmail} hint="Shown on the letter for journalists and colleagues: use an address that is safe to publish, not a work inbox.">
+        <input id="contactEmail" name="contactEmail" type="email" autoComplete="off" defaultValue={values.contactEmail} maxLength={254} {...fieldAria("contactEmail", errors.contactEmail, true)} />
+      </Field>
       <Field id="body" label="Letter" error={errors.body} hint="Markdown: **bold**, *italic*, [links](https://…), lists. No HTML.">
         <textarea id="body" name="body" rows={12} defaultValue={values.body} {...fieldAria("body", errors.body, true)} />
       </Field>

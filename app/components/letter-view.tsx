@@ -10,6 +10,8 @@ export interface LetterViewData {
   title: string;
   addressee: string;
   organization: string;
+  organizerName: string;
+  contactEmail: string | null;
   bodyHtml: string;
   goal: number | null;
   closesAt: string | null;
@@ -121,6 +123,13 @@ export function LetterView({ letter, live, signForm }: { letter: LetterViewData;
           <Progress verified={count} goal={letter.goal} />
         )}
         {letter.closesAt && letter.status === "open" ? <p className="muted">Signing closes on {day(letter.closesAt)}.</p> : null}
+        {letter.status === "open" && letter.publishedAt ? (
+          <p>
+            <a className="button sign-jump" href="#sign">
+              Sign this letter
+            </a>
+          </p>
+        ) : null}
       </section>
 
       {closed ? outcome : null}
@@ -213,6 +222,12 @@ function TrustLine({ letter }: { letter: LetterViewData }) {
   if (!letter.publishedAt) return null;
   return (
     <p className="trust muted">
+      {letter.organizerName ? <>Organized by <strong>{letter.organizerName}</strong> · </> : null}
+      {letter.contactEmail ? (
+        <>
+          Contact: <a href={`mailto:${letter.contactEmail}`}>{letter.contactEmail}</a> ·{" "}
+        </>
+      ) : null}
       Published on {day(letter.publishedAt)}
       {letter.closesAt ? (
         <>

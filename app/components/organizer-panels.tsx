@@ -1,5 +1,5 @@
 import type { SerializeFrom } from "@remix-run/node";
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import type { LetterActionResult } from "../letter-actions.server";
 import { Field, FieldError, fieldAria, TextField } from "./field";
 import type { ReactNode } from "react";
@@ -77,10 +77,10 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
               <button type="submit" name="intent" value="settings">Save settings</button>
             </Form>
             {data.letter.status === "open" ? (
-              <Form method="post">
-                <p>Closing stops signing for good; the count becomes final.</p>
-                <button type="submit" name="intent" value="close" className="danger">Close the letter</button>
-              </Form>
+              <p>
+                Closing stops signing for good; the count becomes final.{" "}
+                <Link to={`/dashboard/letters/${data.letter.id}/close`} className="button danger-link">Close the letter…</Link>
+              </p>
             ) : null}
           </Panel>
 

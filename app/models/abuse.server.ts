@@ -14,8 +14,12 @@ export const LETTER_BURST = { count: 500, factor: 5 };
 /** Previews of an invalidation set per letter per 24 hours (every one audited). */
 export const PREVIEWS_PER_DAY = 20;
 
+/** Networks listed one by one; beyond these, one line counts the rest. */
+export const NETWORKS_LISTED = 5;
+
 export interface AbuseSignal {
-  kind: "network" | "domain" | "letter";
+  /** "networks": the networks beyond the first NETWORKS_LISTED, together (label: how many). */
+  kind: "network" | "networks" | "domain" | "letter";
   /** The domain for domain signals; networks are never named (only counted). */
   label: string;
   count: number;
@@ -54,7 +58,10 @@ export async function abuseSignals(db: DB, letterId: string, now = new Date()): 
       .groupBy("domain")
       .execute(),
   ]);
-  const signals: AbuseSignal[] = networks.map((n) => ({ kind: "network", label: "one network", count: n.n }));
+  // A burst from a thousand networks (a letter shared widely behind a few NATs) is one line, not a thousand.
+  const signals: AbuseSignal[] = networks.slice(0, NETWORKS_LISTED).map((n) => ({ kind: "network", label: "one network", count: n.n }));
+  const rest = networks.slice(NETWORKS_LISTED);
+  if (rest.length > 0) signals.push({ kind: "networks", label: String(rest.length), count: rest.reduce((sum, n) => sum + n.n, 0) });
   let recent = 0;
   let before = 0;
   for (const d of domains) {

@@ -45,6 +45,8 @@ const draftColumns = (input: LetterDraftInput) => ({
   title: input.title,
   addressee: input.addressee,
   organization: input.organization,
+  organizer_name: input.organizerName,
+  contact_email: input.contactEmail,
   body: input.body,
   allowed_domains: sql<string[]>`${input.domains}::text[]`,
   listed: input.listed,

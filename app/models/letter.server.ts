@@ -23,6 +23,9 @@ export interface PublicLetter {
   title: string;
   addressee: string;
   organization: string;
+  /** "Employees of Acme Cloud": the organizers' public name ("" when not given). */
+  organizerName: string;
+  contactEmail: string | null;
   body: string;
   allowedDomains: string[];
   goal: number | null;
@@ -74,6 +77,8 @@ export async function loadLetterView(db: DB, letter: Letter): Promise<Omit<Publi
     title: letter.title,
     addressee: letter.addressee,
     organization: letter.organization,
+    organizerName: letter.organizer_name,
+    contactEmail: letter.contact_email,
     body: letter.body,
     allowedDomains: letter.allowed_domains,
     goal: letter.goal,

@@ -17,6 +17,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     title: letter.title,
     organization: letter.organization,
     addressee: letter.addressee,
+    organizedBy: letter.organizerName || null,
+    contact: letter.contactEmail,
     status: letter.status,
     body: { markdown: letter.body, html: renderMarkdown(letter.body) },
     demands: letter.demands,

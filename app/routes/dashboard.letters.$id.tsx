@@ -27,7 +27,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Counts are exact and fresh for organizers (rollups make that cheap).
     countTotals(db, letter.id),
     cache.get(cacheKeys.dashboard(letter.id, "team"), () => listLetterOrganizers(db, context.keys, letter.id)),
-    cache.get(cacheKeys.abuse(letter.id), () => abuseSignals(db, letter.id)),
+    // Two aggregates over the last two hours of submissions: refreshed in the background, never awaited by a view.
+    cache.get(cacheKeys.abuse(letter.id), () => abuseSignals(db, letter.id), { staleWhileRevalidate: true }),
     cache.get(cacheKeys.dashboard(letter.id, "audit"), () => auditEntries(db, letter.id)),
     cache.get(cacheKeys.dashboard(letter.id, "reach"), () => subscriberCount(db, letter.id)),
     cache.get(cacheKeys.dashboard(letter.id, `prefs:${organizerId}`), () => notificationPrefs(db, letter.id, organizerId)),
@@ -41,6 +42,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     {
       me: organizerId,
       duplicated: new URL(request.url).searchParams.has("duplicated"),
+      closedNow: new URL(request.url).searchParams.has("closed"),
       letter: {
         id: letter.id,
         slug: letter.slug,
@@ -88,6 +90,7 @@ export default function EditLetter() {
         {letter.status !== "draft" ? <Link to={`/letters/${letter.slug}`}>Open the public page</Link> : null}
         {letter.status !== "draft" ? <Link to={`/dashboard/letters/${letter.id}/packet`}>Delivery packet (print, PDF, CSV)</Link> : null}
       </p>
+      {data.closedNow && !result ? <p className="notice" role="status">The letter is closed: the count is final, and those who asked for news are being told.</p> : null}
       {data.duplicated && !result ? <p className="notice" role="status">This is a new draft, copied from the letter you duplicated. Edit it freely: nothing is public until you publish.</p> : null}
       {result?.ok && !result.preview && result.invalidated === undefined ? <p className="notice" role="status">{result.intent === "hide-name" ? "The name is hidden; the signature still counts, anonymously." : "Saved."}</p> : null}
       {letter.status === "draft" ? (
@@ -98,7 +101,7 @@ export default function EditLetter() {
           actions={
             <>
               <button type="submit" name="intent" value="save">Save draft</button>
-              <button type="submit" name="intent" value="publish" className="secondary">Publish</button>
+              <button type="submit" name="intent" value="review-publish" className="secondary">Review and publish</button>
             </>
           }
         />

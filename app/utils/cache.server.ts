@@ -2,8 +2,17 @@
  * A tiny read-through cache with single-flight: under a burst, one query per key per TTL reaches
  * the database and every concurrent reader awaits that same promise.
  */
+interface Entry {
+  started: number;
+  expires: number;
+  value: Promise<unknown>;
+  /** The load has resolved: the value can be served stale while a refresh runs. */
+  settled: boolean;
+  refreshing: boolean;
+}
+
 export class TtlCache {
-  #entries = new Map<string, { started: number; expires: number; value: Promise<unknown> }>();
+  #entries = new Map<string, Entry>();
 
   constructor(
     private ttlMs = 1_000,
@@ -12,21 +21,51 @@ export class TtlCache {
     private now: () => number = Date.now,
   ) {}
 
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * `staleWhileRevalidate`: once the time to live is past, readers keep getting the last value while
+   * one refresh runs, instead of all waiting for it (for slow reads where a second's staleness is
+   * harmless, like the organizers' abuse signals).
+   */
+  get<T>(key: string, load: () => Promise<T>, { staleWhileRevalidate = false }: { staleWhileRevalidate?: boolean } = {}): Promise<T> {
     const now = this.now();
     const hit = this.#entries.get(key);
     if (hit && hit.expires > now) return hit.value as Promise<T>;
+    if (hit && staleWhileRevalidate && hit.settled) {
+      if (!hit.refreshing) {
+        hit.refreshing = true;
+        const fresh = load();
+        fresh.then(
+          () => {
+            if (this.#entries.get(key) === hit) this.#store(key, fresh, this.now(), true);
+          },
+          () => {
+            hit.refreshing = false;
+          },
+        );
+      }
+      return hit.value as Promise<T>;
+    }
     if (this.#entries.size >= this.maxEntries) this.#evictOldest();
     const value = load();
+    const entry = this.#store(key, value, now, false);
+    // A failed load must not be served for a second to everyone, nor evict a newer entry.
+    value.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      },
+    );
+    return value;
+  }
+
+  #store(key: string, value: Promise<unknown>, now: number, settled: boolean): Entry {
+    const entry: Entry = { started: now, expires: now + this.ttlMs, value, settled, refreshing: false };
     // Re-inserting moves a refreshed key to the end, behind the ones eviction takes first.
     this.#entries.delete(key);
-    this.#entries.set(key, { started: now, expires: now + this.ttlMs, value });
-    // A failed load must not be served for a second to everyone, nor evict a newer entry.
-    const entry = this.#entries.get(key);
-    value.catch(() => {
-      if (this.#entries.get(key) === entry) this.#entries.delete(key);
-    });
-    return value;
+    this.#entries.set(key, entry);
+    return entry;
   }
 
   /** When the cached value for `key` began loading: what it can and cannot have seen. */

@@ -4,6 +4,7 @@ import * as signerDecides from "./2026-11-29-02-signer-decides";
 import * as moderation from "./2026-11-29-03-moderation";
 import * as scale from "./2026-11-29-04-scale";
 import * as reach from "./2026-11-29-05-reach";
+import * as organizedBy from "./2026-11-29-06-organized-by";
 
 // An explicit list (not a folder scan): the bundle and tsx both see exactly these, in this order.
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-03-moderation": moderation,
   "2026-11-29-04-scale": scale,
   "2026-11-29-05-reach": reach,
+  "2026-11-29-06-organized-by": organizedBy,
 };

@@ -58,12 +58,21 @@ describe.skipIf(browserSkipReason)(`organizer journey in Chromium${browserSkipRe
     expect(demands).toEqual(["Cancel a contract First: cancel the contract", "Publish transparency Third: publish contracts", "Adopt a policy Second: adopt a policy"]);
     await page.getByRole("link", { name: "Back to editing" }).click();
 
-    await page.getByRole("button", { name: "Publish" }).click();
-    await page.getByText("Published text is frozen").waitFor();
+    // Publishing goes through a review of what will be frozen, and ends on a "live" page.
+    await page.getByRole("button", { name: "Review and publish" }).click();
+    await page.getByRole("heading", { name: "Publish this letter?" }).waitFor();
+    await page.getByText("Frozen for good").waitFor();
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "Publish now" }).click();
+    await page.getByRole("heading", { name: "Your letter is live" }).waitFor();
+    expect(await page.getByLabel("Link to the letter").inputValue()).toBe(`${app.url}/letters/drop-the-drone-contract`);
+    await expectNoAxeViolations(page);
+    const dashboardUrl = page.url().replace(/\/live$/, "");
     await page.goto(`${app.url}/`);
     await page.getByRole("link", { name: "Drop the drone contract" }).waitFor();
 
-    await page.goBack();
+    await page.goto(dashboardUrl);
+    await page.getByText("Published text is frozen").waitFor();
     await page.getByLabel("New update (Markdown)").fill("We delivered it by hand.");
     // Wait for each action's own answer: a "Saved." left on the page by the previous one proves nothing.
     const answered = () => page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/dashboard/letters/"));

@@ -16,6 +16,8 @@ export function draftInput(overrides: Partial<LetterDraftInput> = {}): LetterDra
     title: "A letter to leadership",
     addressee: "Dana Example, CEO",
     organization: "Example Corp",
+    organizerName: "",
+    contactEmail: null,
     body: "We, the undersigned, ask for **change**.",
     domains: ["example.com", "example.org"],
     listed: true,

@@ -51,6 +51,20 @@ const previewLine = (html: string) => /<p role="status">([\s\S]*?)<\/p>/.exec(ht
 const previewIdOf = (html: string) => /name="previewId" value="(\d+)"/.exec(html)?.[1] ?? "";
 
 describe(`abuse signals and invalidation (${dbLabel})`, () => {
+  it("lists at most five networks one by one and counts the rest in one line", async () => {
+    const other = await createOpenLetter(app.services.db, { title: "Shared behind many networks" });
+    await app.services.db.insertInto("letter_organizers").values({ letter_id: other.id, organizer_id: (await app.services.db.selectFrom("organizers").select("id").orderBy("id").executeTakeFirstOrThrow()).id }).execute();
+    await insertSignatures(
+      app.services.db,
+      other.id,
+      Array.from({ length: 12 * 20 }, (_, i) => ({ domain: "example.com", ipHash: `net-${i % 12}`, createdAt: thisHour(), name: `Many ${i}` })),
+    );
+    app.services.cache.invalidate("");
+    const text = textOf(await (await app.get(`/dashboard/letters/${other.id}`, as(cookie))).text());
+    expect(text.match(/20 signatures from one network this hour and the last/g)).toHaveLength(5);
+    expect(text).toContain("7 more networks sent 140 signatures together this hour and the last");
+  });
+
   it("shows organizers a burst from one network and from one domain, in counts only", async () => {
     const text = textOf(await (await app.get(path, as(cookie))).text());
     expect(text).toContain("25 signatures from one network this hour and the last");

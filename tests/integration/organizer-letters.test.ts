@@ -232,6 +232,74 @@ describe(`drafting and publishing (${dbLabel})`, () => {
   });
 });
 
+describe(`who stands behind a letter (${dbLabel})`, () => {
+  it("shows the organizers' public name and contact address in the trust line and the JSON; checks the address", async () => {
+    const bad = await app.post("/letters/new", draft({ title: "Organized letter", organizerName: "Employees of Example Cloud", contactEmail: "not an address" }), as(alice));
+    expect(bad.status).toBe(400);
+    expect(textOf(await bad.text())).toContain("Enter a contact address like press@example.org, or leave it empty");
+    const id = await createDraft(alice, { title: "Organized letter", organizerName: "Employees of Example Cloud", contactEmail: "press@example.org" });
+    await app.post(`/dashboard/letters/${id}`, draft({ title: "Organized letter", organizerName: "Employees of Example Cloud", contactEmail: "press@example.org", intent: "publish" }), as(alice));
+    const { slug } = await letterRow(id);
+    app.services.cache.invalidate("");
+    app.services.pageCache.invalidate("");
+    const html = await (await app.get(`/letters/${slug}`)).text();
+    expect(textOf(html)).toMatch(/Organized by Employees of Example Cloud · Contact: press@example\.org · Published on/);
+    expect(html).toContain('href="mailto:press@example.org"');
+    const api = (await (await app.get(`/api/letters/${slug}`)).json()) as { organizedBy: string; contact: string };
+    expect(api).toMatchObject({ organizedBy: "Employees of Example Cloud", contact: "press@example.org" });
+  });
+});
+
+describe(`review before publishing and closing (${dbLabel})`, () => {
+  it("saves, shows what will be frozen, publishes only on the review page's button, and ends on a live page", async () => {
+    const id = await createDraft(alice, { title: "Reviewed letter" });
+    const review = await app.post(`/dashboard/letters/${id}`, draft({ title: "Reviewed letter", body: "Our **reviewed** text.", intent: "review-publish" }), as(alice));
+    expect(review.status).toBe(303);
+    expect(review.headers.get("location")).toBe(`/dashboard/letters/${id}/publish`);
+    // Saved as typed, not yet published.
+    expect(await letterRow(id)).toMatchObject({ status: "draft", body: "Our **reviewed** text." });
+    const page = textOf(await (await app.get(`/dashboard/letters/${id}/publish`, as(alice))).text());
+    expect(page).toContain("Publish this letter?");
+    expect(page).toContain("Frozen for good: the title, the addressee, the text and the demands.");
+    expect(page).toContain("Our reviewed text.");
+    expect(page).toContain("Work addresses at example.com, example.org");
+    expect((await app.get(`/dashboard/letters/${id}/publish`, as(mallory))).status).toBe(404);
+    const published = await app.post(`/dashboard/letters/${id}/publish`, {}, as(alice));
+    expect(published.status).toBe(303);
+    expect(published.headers.get("location")).toBe(`/dashboard/letters/${id}/live`);
+    const row = await letterRow(id);
+    expect(row.status).toBe("open");
+    const live = textOf(await (await app.get(`/dashboard/letters/${id}/live`, as(alice))).text());
+    expect(live).toContain("Your letter is live");
+    expect(live).toContain(`http://app.test/letters/${row.slug}`);
+    // The review of a published letter leads back to it; publishing twice does nothing.
+    expect((await app.get(`/dashboard/letters/${id}/publish`, as(alice))).headers.get("location")).toBe(`/dashboard/letters/${id}`);
+    expect((await app.post(`/dashboard/letters/${id}/publish`, {}, as(alice))).headers.get("location")).toBe(`/dashboard/letters/${id}`);
+    // The same checks as publishing: an empty letter is refused at the editor.
+    const empty = await createDraft(alice, { title: "Empty reviewed" });
+    expect((await app.post(`/dashboard/letters/${empty}`, draft({ title: "Empty reviewed", body: " ", intent: "review-publish" }), as(alice))).status).toBe(400);
+  });
+
+  it("says what closing does before closing, then closes and tells subscribers", async () => {
+    const id = await createDraft(alice, { title: "Closing reviewed" });
+    await app.post(`/dashboard/letters/${id}`, draft({ title: "Closing reviewed", intent: "publish" }), as(alice));
+    await insertSignatures(app.services.db, id, Array.from({ length: 3 }, () => ({})));
+    const page = textOf(await (await app.get(`/dashboard/letters/${id}/close`, as(alice))).text());
+    expect(page).toContain("Close “Closing reviewed”?");
+    expect(page).toContain("the count, 3 verified, becomes final");
+    expect(page).toContain("This cannot be undone.");
+    expect((await letterRow(id)).status).toBe("open");
+    expect((await app.post(`/dashboard/letters/${id}/close`, {}, as(mallory))).status).toBe(404);
+    const closed = await app.post(`/dashboard/letters/${id}/close`, {}, as(alice));
+    expect(closed.headers.get("location")).toBe(`/dashboard/letters/${id}?closed=1`);
+    expect((await letterRow(id)).status).toBe("closed");
+    const jobs = await app.services.db.selectFrom("fanout_jobs").select("event").where("letter_id", "=", id).execute();
+    expect(jobs.map((j) => j.event)).toEqual(["closed"]);
+    expect(textOf(await (await app.get(`/dashboard/letters/${id}?closed=1`, as(alice))).text())).toContain("The letter is closed: the count is final");
+    expect((await app.get(`/dashboard/letters/${id}/close`, as(alice))).headers.get("location")).toBe(`/dashboard/letters/${id}`);
+  });
+});
+
 describe(`the organizer's list, deleting and duplicating (${dbLabel})`, () => {
   it("lists each letter with its status in words, dates, count, progress and public link", async () => {
     const draftId = await createDraft(alice, { title: "Still a draft" });

@@ -67,4 +67,35 @@ describe("the read cache", () => {
     expect(await cache.get("page:1:1", async () => "A")).toBe("A");
     expect(await cache.get("page:12:1", async () => "B")).toBe("b");
   });
+
+  it("serves the last value while one refresh runs, when asked to (stale-while-revalidate)", async () => {
+    const time = clock();
+    const cache = new TtlCache(1_000, 100, time.now);
+    let loads = 0;
+    let finish: (v: number) => void = () => {};
+    expect(await cache.get("s", async () => ++loads, { staleWhileRevalidate: true })).toBe(1);
+    time.advance(1_500);
+    const slow = () => {
+      loads++;
+      return new Promise<number>((resolve) => (finish = resolve));
+    };
+    // Past its time: the old value at once, one refresh started, not one per reader.
+    expect(await cache.get("s", slow, { staleWhileRevalidate: true })).toBe(1);
+    expect(await cache.get("s", slow, { staleWhileRevalidate: true })).toBe(1);
+    expect(loads).toBe(2);
+    finish(2);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await cache.get("s", slow, { staleWhileRevalidate: true })).toBe(2);
+    expect(loads).toBe(2);
+    // Without the option, an expired value is never served: readers wait for the load.
+    time.advance(1_500);
+    expect(await cache.get("s", async () => 3)).toBe(3);
+    // A failed refresh keeps the old value and lets the next reader try again.
+    time.advance(1_500);
+    expect(await cache.get("s", () => Promise.reject(new Error("down")), { staleWhileRevalidate: true })).toBe(3);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await cache.get("s", async () => 4, { staleWhileRevalidate: true })).toBe(3);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await cache.get("s", async () => 5, { staleWhileRevalidate: true })).toBe(4);
+  });
 });
