@@ -64,11 +64,15 @@ describe("the letter draft", () => {
     const parsed = LetterDraftSchema.parse({
       ...draft, title: "  Title  ", addressee: "  Dana  ", domains: " Example.COM., *.Corp.Example.org\nexample.com ",
       listed: "unlisted", goal: " 1000 ", revealThreshold: "10000000", closesAt: " 2027-01-31 ", askJobTitle: "on",
+      organizerName: "  Employees of Org  ", contactEmail: " press@org.example ",
     });
     expect(parsed).toEqual({
       title: "Title", addressee: "Dana", organization: "Org", body: "", domains: ["example.com", "*.corp.example.org"],
       listed: false, goal: 1000, revealThreshold: 10_000_000, closesAt: new Date("2027-01-31T23:59:59Z"), askJobTitle: true,
+      organizerName: "Employees of Org", contactEmail: "press@org.example",
     });
+    expect(LetterDraftSchema.parse({ ...draft, contactEmail: "   " })).toMatchObject({ organizerName: "", contactEmail: null });
+    expect(LetterDraftSchema.safeParse({ ...draft, contactEmail: "press at org" }).success).toBe(false);
     expect(LetterDraftSchema.parse(draft)).toMatchObject({ addressee: "", goal: null, revealThreshold: null, closesAt: null, askJobTitle: false, listed: true });
   });
 });
