@@ -188,9 +188,9 @@ async function letterAction(
   }
 
   if (intent === "settings") {
-    const parsed = LetterDraftSchema.pick({ listed: true, goal: true, closesAt: true, revealThreshold: true }).safeParse({
+    const parsed = LetterDraftSchema.pick({ listed: true, goal: true, closesAt: true, revealThreshold: true, organizerName: true, contactEmail: true }).safeParse({
       listed: "listed",
-      ...formFields(form, ["listed", "goal", "closesAt", "revealThreshold"]),
+      ...formFields(form, ["listed", "goal", "closesAt", "revealThreshold", "organizerName", "contactEmail"]),
     });
     if (!parsed.success) return refused(intent, fieldErrors(parsed.error));
     const current = letter.reveal_threshold ?? 0;
@@ -199,7 +199,14 @@ async function letterAction(
         revealThreshold: `After publishing, the reveal threshold can only be raised (it is ${current}): signers chose to be named on that promise.`,
       });
     }
-    if (!(await updatePublishedSettings(db, letter.id, parsed.data))) {
+    // A form without the "organized by" fields (an older page) leaves them as they are.
+    const { organizerName, contactEmail, ...rest } = parsed.data;
+    const settings = {
+      ...rest,
+      ...(form.get("organizerName") !== null ? { organizerName } : {}),
+      ...(form.get("contactEmail") !== null ? { contactEmail } : {}),
+    };
+    if (!(await updatePublishedSettings(db, letter.id, settings))) {
       return refused(intent, { revealThreshold: "The reveal threshold changed meanwhile. Reload the page and try again." });
     }
     invalidate();

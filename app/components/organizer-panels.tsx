@@ -7,7 +7,7 @@ import type { ReactNode } from "react";
 interface PanelData {
   me: string;
   letter: { id: string; status: string; deliveredTo: string | null; deliveredAt: string; responseText: string | null; responseAt: string };
-  values: { listed?: string; goal?: string; closesAt?: string; revealThreshold?: string };
+  values: { listed?: string; goal?: string; closesAt?: string; revealThreshold?: string; organizerName?: string; contactEmail?: string };
   counts: { verified: number; public: number; anonymous: number };
   team: { organizers: { id: string; email: string }[]; invited: string[] };
   updates: { body: string; createdAt: string }[];
@@ -74,6 +74,8 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
               <TextField id="panel-goal" name="goal" label="Goal (optional)" error={errorsFor("settings").goal} defaultValue={data.values.goal} />
               <TextField id="panel-closesAt" name="closesAt" label="Closing date (optional)" type="date" error={errorsFor("settings").closesAt} defaultValue={data.values.closesAt} />
               <TextField id="panel-revealThreshold" name="revealThreshold" label="Reveal names at (optional)" error={errorsFor("settings").revealThreshold} defaultValue={data.values.revealThreshold} />
+              <TextField id="panel-organizerName" name="organizerName" label="Organized by (public, optional)" error={errorsFor("settings").organizerName} defaultValue={data.values.organizerName} />
+              <TextField id="panel-contactEmail" name="contactEmail" label="Public contact address (optional)" type="email" autoComplete="off" error={errorsFor("settings").contactEmail} defaultValue={data.values.contactEmail} />
               <button type="submit" name="intent" value="settings">Save settings</button>
             </Form>
             {data.letter.status === "open" ? (

@@ -91,11 +91,14 @@ export async function updateDraft(db: DB, letterId: string, input: LetterDraftIn
 export async function updatePublishedSettings(
   db: DB,
   letterId: string,
-  settings: Pick<LetterDraftInput, "listed" | "goal" | "closesAt" | "revealThreshold">,
+  settings: Pick<LetterDraftInput, "listed" | "goal" | "closesAt" | "revealThreshold"> & Partial<Pick<LetterDraftInput, "organizerName" | "contactEmail">>,
 ): Promise<boolean> {
   const result = await db
     .updateTable("letters")
     .set({
+      // Who stands behind the letter is not part of the signed text: it may change after publishing.
+      ...(settings.organizerName !== undefined ? { organizer_name: settings.organizerName } : {}),
+      ...(settings.contactEmail !== undefined ? { contact_email: settings.contactEmail } : {}),
       listed: settings.listed,
       goal: settings.goal,
       closes_at: settings.closesAt,

@@ -247,6 +247,15 @@ describe(`who stands behind a letter (${dbLabel})`, () => {
     expect(html).toContain('href="mailto:press@example.org"');
     const api = (await (await app.get(`/api/letters/${slug}`)).json()) as { organizedBy: string; contact: string };
     expect(api).toMatchObject({ organizedBy: "Employees of Example Cloud", contact: "press@example.org" });
+
+    // Not part of the signed text: it can change after publishing, in the settings.
+    const badContact = await app.post(`/dashboard/letters/${id}`, { intent: "settings", listed: "listed", organizerName: "Cloud staff", contactEmail: "nope" }, as(alice));
+    expect(badContact.status).toBe(400);
+    expect(await app.post(`/dashboard/letters/${id}`, { intent: "settings", listed: "listed", organizerName: "Cloud staff", contactEmail: "" }, as(alice))).toHaveProperty("status", 200);
+    expect(await letterRow(id)).toMatchObject({ organizer_name: "Cloud staff", contact_email: null });
+    // A settings form without those fields leaves them alone.
+    expect(await app.post(`/dashboard/letters/${id}`, { intent: "settings", listed: "listed", goal: "50" }, as(alice))).toHaveProperty("status", 200);
+    expect(await letterRow(id)).toMatchObject({ organizer_name: "Cloud staff", goal: 50 });
   });
 });
 
