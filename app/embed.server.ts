@@ -1,5 +1,5 @@
 import { escapeHtml } from "../emails/layout";
-import { counted } from "./utils/format";
+import { plural } from "./utils/format";
 
 export interface EmbedFigures {
   title: string;
@@ -19,7 +19,6 @@ export const BADGE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
 export function embedHtml(f: EmbedFigures): string {
   const percent = f.goal ? Math.min(100, Math.floor((f.verified / f.goal) * 100)) : null;
-  const figure = counted(f.verified, "verified signature", "verified signatures");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(f.title)} · Undersigned</title>
@@ -38,7 +37,7 @@ a{color:var(--accent);font-weight:600}
 <body><div class="card">
 <h1>${escapeHtml(f.title)}</h1>
 <p>An open letter from employees of ${escapeHtml(f.organization)}</p>
-<p><span class="n">${escapeHtml(f.verified.toLocaleString("en-US"))}</span> ${escapeHtml(figure.replace(/^[\d,]+ /, ""))}, each confirmed from a work address</p>
+<p><span class="n">${escapeHtml(f.verified.toLocaleString("en-US"))}</span> ${plural(f.verified, "verified signature", "verified signatures")}, each confirmed from a work address</p>
 ${percent !== null ? `<div class="bar" role="img" aria-label="${percent}% of the goal of ${escapeHtml(f.goal!.toLocaleString("en-US"))}"><span style="width:${percent}%"></span></div><p>${percent}% of the goal of ${escapeHtml(f.goal!.toLocaleString("en-US"))}</p>` : ""}
 <p><a href="${escapeHtml(f.url)}" target="_blank" rel="noopener">${f.status === "open" ? "Read and sign" : "Read the letter"} on Undersigned</a></p>
 </div></body></html>`;

@@ -3,7 +3,7 @@ import type { LetterViewData } from "./components/letter-view";
 import { notFound } from "./utils/http.server";
 import { renderMarkdown } from "./utils/markdown.server";
 import { encodeCursor, listNamedSigners, parseCursor, type NamedSigner, type SignerRange } from "./models/counts.server";
-import { cachedCounts, cachedGrowth, type PublicLetter } from "./models/letter.server";
+import { cachedCounts, cachedGrowth, cachedPublicLetter, type PublicLetter } from "./models/letter.server";
 import { cacheKeys } from "./models/read-cache.server";
 
 export const SIGNERS_PER_PAGE = 50;
@@ -114,4 +114,14 @@ export function requireNotTakenDown(letter: { takenDown: { at: string; reason: s
   if (letter.takenDown) {
     throw json({ title: "This letter was taken down", detail: takenDownMessage(letter.takenDown) }, { status: 410, headers: { "Cache-Control": "no-store" } });
   }
+}
+
+/**
+ * For the letter's machine-read resources (feed, embed, badge): the letter, or the plain-text
+ * answer to give instead (404 for no such letter, 410 for one taken down).
+ */
+export async function publicLetterOrGone({ db, cache }: Pick<AppLoadContext, "db" | "cache">, slug: string): Promise<PublicLetter | Response> {
+  const letter = await cachedPublicLetter(db, cache, slug);
+  if (letter && !letter.takenDown) return letter;
+  return new Response("No such letter.", { status: letter ? 410 : 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }

@@ -1,3 +1,4 @@
+import { counted } from "../app/utils/format";
 import { button, escapeHtml, layout, type EmailContent } from "./layout";
 
 export interface OrganizerNoticeProps {
@@ -11,8 +12,8 @@ export interface OrganizerNoticeProps {
   dashboardUrl: string;
 }
 
-const n = (value: number) => value.toLocaleString("en-US");
-const signatures = (value: number) => `${n(value)} verified signature${value === 1 ? "" : "s"}`;
+const n = (value: number) => value.toLocaleString("en");
+const signatures = (value: number) => counted(value, "verified signature", "verified signatures");
 
 // No title: an organizer's address may be read by the employer too. Counts only, never identities.
 export function organizerNoticeEmail({ notice, count, threshold = 0, lastDay = 0, dashboardUrl }: OrganizerNoticeProps): EmailContent {

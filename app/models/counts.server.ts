@@ -174,10 +174,8 @@ export interface GrowthPoint {
   total: number;
 }
 
-/** Cumulative verified signatures per hour for a young letter, per day after three days (from the hourly rollup). */
-export async function signatureGrowth(db: DB, letterId: string, publishedAt: Date | null): Promise<GrowthPoint[]> {
-  const ageHours = publishedAt ? (Date.now() - publishedAt.getTime()) / 3_600_000 : 0;
-  const unit = ageHours <= 72 ? "hour" : "day";
+/** Verified signatures confirmed in each hour or day (the hourly rollup plus unfolded events), oldest first. */
+export async function verifiedByPeriod(db: DB, letterId: string, unit: "hour" | "day"): Promise<{ at: Date; n: number }[]> {
   const { rows } = await sql<{ bucket: Date; n: number }>`
     SELECT date_trunc(${unit}, hour) AS bucket, sum(n)::int AS n FROM (
       SELECT hour, n FROM letter_hour_counts WHERE letter_id = ${letterId}
@@ -187,8 +185,14 @@ export async function signatureGrowth(db: DB, letterId: string, publishedAt: Dat
     GROUP BY 1
     HAVING sum(n) <> 0
     ORDER BY 1`.execute(db);
+  return rows.map(({ bucket, n }) => ({ at: new Date(bucket), n }));
+}
+
+/** Cumulative verified signatures per hour for a young letter, per day after three days (from the hourly rollup). */
+export async function signatureGrowth(db: DB, letterId: string, publishedAt: Date | null): Promise<GrowthPoint[]> {
+  const ageHours = publishedAt ? (Date.now() - publishedAt.getTime()) / 3_600_000 : 0;
   let total = 0;
-  return rows.map(({ bucket, n }) => ({ at: new Date(bucket).toISOString(), total: (total += n) }));
+  return (await verifiedByPeriod(db, letterId, ageHours <= 72 ? "hour" : "day")).map(({ at, n }) => ({ at: at.toISOString(), total: (total += n) }));
 }
 
 export interface NamedSigner {

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import type { Letter } from "../../db/schema";
 import { namesRevealed } from "../letter-page.server";
-import { countSignatures, type LetterCounts } from "./counts.server";
+import { countSignatures, verifiedByPeriod, type LetterCounts } from "./counts.server";
 import { loadLetterView, type PublicLetter } from "./letter.server";
 
 /** Named signers printed in the PDF; the CSV carries every one of them. */
@@ -31,12 +31,7 @@ export async function loadPacket(db: DB, letter: Letter, namesLimit = PACKET_NAM
   const [view, counts, days] = await Promise.all([
     loadLetterView(db, letter),
     countSignatures(db, letter.id),
-    sql<{ day: string; n: number }>`
-      SELECT to_char(date_trunc('day', hour), 'YYYY-MM-DD') AS day, sum(n)::int AS n FROM (
-        SELECT hour, n FROM letter_hour_counts WHERE letter_id = ${letter.id}
-        UNION ALL
-        SELECT hour, delta FROM signature_count_events WHERE letter_id = ${letter.id}
-      ) AS c GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1`.execute(db),
+    verifiedByPeriod(db, letter.id, "day"),
   ]);
   const namesShown = namesRevealed(letter.reveal_threshold, counts.public);
   const named: NamedEntry[] = [];
@@ -46,7 +41,7 @@ export async function loadPacket(db: DB, letter: Letter, namesLimit = PACKET_NAM
       if (named.length >= namesLimit) break;
     }
   }
-  return { letter: view, counts, byDay: days.rows, namesShown, named };
+  return { letter: view, counts, byDay: days.map(({ at, n }) => ({ day: at.toISOString().slice(0, 10), n })), namesShown, named };
 }
 
 /**

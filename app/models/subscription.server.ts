@@ -91,6 +91,9 @@ export interface SubscriptionLink {
   state: "pending" | "active";
 }
 
+/** An opt-in link works for SUBSCRIPTION_CONFIRM_HOURS, and the hour its request was made in (whole hours). */
+const confirmableSince = () => sql<Date>`now() - make_interval(hours => ${SUBSCRIPTION_CONFIRM_HOURS + 1})`;
+
 /** The letter an opt-in link belongs to (for the page that asks the owner to press the button). */
 export async function findSubscriptionByConfirmToken(db: DB, token: string): Promise<SubscriptionLink | null> {
   const row = await db
@@ -98,7 +101,7 @@ export async function findSubscriptionByConfirmToken(db: DB, token: string): Pro
     .innerJoin("letters", "letters.id", "subscriptions.letter_id")
     .select(["letters.id", "letters.slug", "letters.title", "subscriptions.status"])
     .where("subscriptions.confirm_token_hash", "=", sha256(token))
-    .where((eb) => eb.or([eb("subscriptions.status", "=", "active"), eb("subscriptions.created_at", ">", sql<Date>`now() - make_interval(hours => ${SUBSCRIPTION_CONFIRM_HOURS + 1})`)]))
+    .where((eb) => eb.or([eb("subscriptions.status", "=", "active"), eb("subscriptions.created_at", ">", confirmableSince())]))
     .executeTakeFirst();
   return row ? { letter: { id: row.id, slug: row.slug, title: row.title }, state: row.status } : null;
 }
@@ -113,7 +116,7 @@ export async function confirmSubscription(db: DB, token: string): Promise<{ slug
     .set({ status: "active", confirmed_at: sql<Date>`date_trunc('hour', now())` })
     .where("confirm_token_hash", "=", sha256(token))
     .where("status", "=", "pending")
-    .where("created_at", ">", sql<Date>`now() - make_interval(hours => ${SUBSCRIPTION_CONFIRM_HOURS + 1})`)
+    .where("created_at", ">", confirmableSince())
     .returning("letter_id")
     .executeTakeFirst();
   if (!row) return null;

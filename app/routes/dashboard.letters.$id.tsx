@@ -34,15 +34,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     cache.get(cacheKeys.dashboard(letter.id, `prefs:${organizerId}`), () => notificationPrefs(db, letter.id, organizerId)),
   ]);
   // Organizers see the names the public sees, no more: none while the threshold hides them.
-  const nameSearch = (new URL(request.url).searchParams.get("name") ?? "").trim().slice(0, 100);
+  const query = new URL(request.url).searchParams;
+  const nameSearch = (query.get("name") ?? "").trim().slice(0, 100);
   const named = namesRevealed(letter.reveal_threshold, counts.public)
     ? await cache.get(cacheKeys.named(letter.id, nameSearch), () => namedEntriesForModeration(db, letter.id, nameSearch))
     : [];
   return json(
     {
       me: organizerId,
-      duplicated: new URL(request.url).searchParams.has("duplicated"),
-      closedNow: new URL(request.url).searchParams.has("closed"),
+      duplicated: query.has("duplicated"),
+      closedNow: query.has("closed"),
       letter: {
         id: letter.id,
         slug: letter.slug,

@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { EMBED_CSP, embedHtml } from "../embed.server";
-import { cachedCounts, cachedPublicLetter } from "../models/letter.server";
+import { publicLetterOrGone } from "../letter-page.server";
+import { cachedCounts } from "../models/letter.server";
 import { PUBLIC_CACHE } from "../utils/http.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const letter = await cachedPublicLetter(context.db, context.cache, params.slug ?? "");
-  if (!letter || letter.takenDown) return new Response("No such letter.", { status: letter ? 410 : 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  const letter = await publicLetterOrGone(context, params.slug ?? "");
+  if (letter instanceof Response) return letter;
   const counts = await cachedCounts(context.db, context.cache, letter.id);
   const html = embedHtml({
     title: letter.title,
