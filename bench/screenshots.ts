@@ -30,7 +30,14 @@ try {
       for (const scheme of ["light", "dark"] as const) {
         const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
         await page.goto(base + urlPath, { waitUntil: "networkidle" });
-        await page.screenshot({ path: `${out}/${name}-${width}-${scheme}.png`, fullPage: width === 1280 });
+        // The letter's side panel stays in view (and scrolls within itself) on a desktop, which a
+        // full-page capture would cut: the first screen, then the same page scrolled to its chart.
+        const fullPage = width === 1280 && name !== "letter";
+        await page.screenshot({ path: `${out}/${name}-${width}-${scheme}.png`, fullPage });
+        if (name === "letter" && width === 1280) {
+          await page.locator("#growth-heading").evaluate((e) => e.scrollIntoView());
+          await page.screenshot({ path: `${out}/${name}-scrolled-${width}-${scheme}.png` });
+        }
         await page.close();
       }
     }

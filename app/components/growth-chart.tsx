@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { counted } from "../utils/format";
 
 export interface GrowthPoint {
   at: string;
@@ -6,55 +7,67 @@ export interface GrowthPoint {
 }
 
 const W = 640;
-const H = 200;
-const PAD = { top: 16, right: 16, bottom: 36, left: 56 };
+const H = 180;
+const PAD = 6;
+
+/** "29 Nov 2026" for a day; "29 Nov, 14:00 UTC" for an hour of a young letter. */
+function label(t: number, hourly: boolean): string {
+  const d = new Date(t);
+  const date = d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: hourly ? undefined : "numeric", timeZone: "UTC" });
+  return hourly ? `${date}, ${d.toISOString().slice(11, 16)} UTC` : date;
+}
 
 /**
- * Cumulative verified signatures as a server-drawn SVG: a line with marked points and labelled
- * axes, so it reads without colour, plus a title and a description for screen readers.
+ * Cumulative verified signatures: a server-drawn SVG line (no script) with its labels in HTML
+ * around it, so they stay readable at any width (text inside a scaled SVG shrinks with it on a
+ * phone), and a sentence that says what the line shows, for screen readers and everyone else.
+ * Points are hourly for a young letter, daily after three days (signatureGrowth).
  */
 export function GrowthChart({ points }: { points: GrowthPoint[] }) {
   const id = useId();
   if (points.length === 0) {
     return <p className="muted">The growth chart appears once the first signature is confirmed.</p>;
   }
-  // A single point still draws a line from zero, so a new letter does not show an empty frame.
-  const first = new Date(points[0]!.at).getTime();
-  const series = [{ t: first - 3_600_000, total: 0 }, ...points.map((p) => ({ t: new Date(p.at).getTime(), total: p.total }))];
+  const times = points.map((p) => new Date(p.at).getTime());
+  // Hourly buckets are an hour apart at most; daily ones at least a day.
+  const hourly = times.length < 2 || times.every((t, i) => i === 0 || t - times[i - 1]! < 86_400_000);
+  const step = hourly ? 3_600_000 : 86_400_000;
+  // The line starts from zero one bucket before the first: a single point still draws a rise.
+  const series = [{ t: times[0]! - step, total: 0 }, ...points.map((p, i) => ({ t: times[i]!, total: p.total }))];
   const tMin = series[0]!.t;
-  const tMax = Math.max(series[series.length - 1]!.t, tMin + 1);
+  const tMax = series[series.length - 1]!.t;
   const max = Math.max(...series.map((p) => p.total), 1);
-  const x = (t: number) => PAD.left + ((t - tMin) / (tMax - tMin)) * (W - PAD.left - PAD.right);
-  const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
+  const x = (t: number) => PAD + ((t - tMin) / (tMax - tMin)) * (W - 2 * PAD);
+  const y = (v: number) => H - PAD - (v / max) * (H - 2 * PAD);
   const path = series.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)},${y(p.total).toFixed(1)}`).join(" ");
-  const last = points[points.length - 1]!;
-  const fmt = (t: number) => new Date(t).toISOString().slice(0, 10);
-  const description = `Verified signatures grew from 0 to ${last.total} between ${fmt(tMin)} and ${fmt(tMax)}.`;
+  const last = series[series.length - 1]!;
+  // The busiest bucket, in words: what a reader of the line would notice first.
+  let busiest = { t: series[1]!.t, n: series[1]!.total };
+  for (let i = 2; i < series.length; i++) {
+    const n = series[i]!.total - series[i - 1]!.total;
+    if (n > busiest.n) busiest = { t: series[i]!.t, n };
+  }
+  const unit = hourly ? "hour" : "day";
+  const description =
+    `Verified signatures grew from 0 to ${last.total.toLocaleString("en")} between ${label(tMin, hourly)} and ${label(tMax, hourly)}, ` +
+    `${hourly ? "hour by hour" : "day by day"}. The busiest ${unit} was ${label(busiest.t, hourly)}, with ${counted(busiest.n, "signature", "signatures")}.`;
   return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t ${id}-d`} width="100%">
-        <title id={`${id}-t`}>Signatures over time</title>
-        <desc id={`${id}-d`}>{description}</desc>
-        <line className="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
-        <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
-        <text className="tick" x={PAD.left - 6} y={y(max) + 4} textAnchor="end">
-          {max}
-        </text>
-        <text className="tick" x={PAD.left - 6} y={H - PAD.bottom + 4} textAnchor="end">
-          0
-        </text>
-        <text className="tick" x={PAD.left} y={H - 8}>
-          {fmt(tMin)}
-        </text>
-        <text className="tick" x={W - PAD.right} y={H - 8} textAnchor="end">
-          {fmt(tMax)}
-        </text>
+    <figure className="chart" aria-labelledby={`${id}-d`}>
+      <p className="chart-y" aria-hidden="true">
+        {max.toLocaleString("en")}
+      </p>
+      <svg viewBox={`0 0 ${W} ${H}`} aria-hidden="true" focusable="false" width="100%">
+        <line className="grid" x1={0} y1={PAD} x2={W} y2={PAD} />
+        <line className="axis" x1={0} y1={H - PAD} x2={W} y2={H - PAD} />
+        <path className="area" d={`${path} L${x(tMax).toFixed(1)},${H - PAD} L${x(tMin).toFixed(1)},${H - PAD} Z`} />
         <path className="line" d={path} fill="none" />
-        {series.slice(1).map((p) => (
-          <circle key={p.t} className="dot" cx={x(p.t)} cy={y(p.total)} r={3} />
-        ))}
+        {series.length <= 60 ? series.slice(1).map((p) => <circle key={p.t} className="dot" cx={x(p.t)} cy={y(p.total)} r={3.5} />) : null}
       </svg>
-      <figcaption>{description}</figcaption>
+      <p className="chart-x" aria-hidden="true">
+        <span>{label(tMin, hourly)}</span>
+        <span>{label(tMax, hourly)}</span>
+      </p>
+      <figcaption id={`${id}-d`}>{description}</figcaption>
     </figure>
   );
 }

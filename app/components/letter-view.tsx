@@ -3,6 +3,7 @@ import { counted, plural } from "../utils/format";
 import type { ReactNode } from "react";
 import { DEMAND_KIND_LABELS } from "../form-fields";
 import { GrowthChart, type GrowthPoint } from "./growth-chart";
+import { ShareBlock } from "./share-block";
 
 export interface LetterViewData {
   slug: string;
@@ -64,7 +65,7 @@ export function statusLabel(status: string): string {
 }
 
 /** The public letter, exactly as the public sees it: the letter page and the organizer preview both render this. */
-export function LetterView({ letter, live, signForm }: { letter: LetterViewData; live?: { verified: number; public: number; anonymous: number }; signForm?: ReactNode }) {
+export function LetterView({ letter, live, signForm, shareUrl }: { letter: LetterViewData; live?: { verified: number; public: number; anonymous: number }; signForm?: ReactNode; shareUrl?: string }) {
   const figures = live ?? letter.counts;
   const count = figures.verified;
   // A closed letter leads with what came of it; an open one keeps delivery news below the form.
@@ -93,17 +94,11 @@ export function LetterView({ letter, live, signForm }: { letter: LetterViewData;
       ) : null}
     </section>
   );
-  return (
-    <article className="letter">
-      <header className="letter-head">
-        <p className="eyebrow">
-          {letter.organization} · <span className={`status status-${letter.status}`}>{statusLabel(letter.status)}</span>
-        </p>
-        <h1>{letter.title}</h1>
-        {letter.addressee ? <p className="addressee">To: {letter.addressee}</p> : null}
-        <TrustLine letter={letter} />
-      </header>
-
+  // The side panel: the figures, the form and the ways to pass the letter on. On a wide screen it
+  // stays in view beside the letter; on a phone its parts fall into the reading order (count first,
+  // form after the demands; see .letter-layout in styles.css).
+  const side = (
+    <div className="letter-side">
       <section className="count-box" aria-labelledby="count-heading">
         <h2 id="count-heading" className="visually-hidden">Signatures</h2>
         <p className="big-count" aria-live="polite">
@@ -124,92 +119,111 @@ export function LetterView({ letter, live, signForm }: { letter: LetterViewData;
         )}
         {letter.closesAt && letter.status === "open" ? <p className="muted">Signing closes on {day(letter.closesAt)}.</p> : null}
         {letter.status === "open" && letter.publishedAt ? (
-          <p>
+          <p className="sign-jump-line">
             <a className="button sign-jump" href="#sign">
               Sign this letter
             </a>
           </p>
         ) : null}
       </section>
-
-      {closed ? outcome : null}
-
-      <div className="letter-body" dangerouslySetInnerHTML={{ __html: letter.bodyHtml }} />
-
-      {letter.demands.length > 0 ? (
-        <section aria-labelledby="demands-heading">
-          <h2 id="demands-heading">Our demands</h2>
-          <ol className="demands">
-            {letter.demands.map((d, i) => (
-              <li key={i}>
-                <span className="kind">{DEMAND_KIND_LABELS[d.kind]}</span> {d.text}
-              </li>
-            ))}
-          </ol>
-        </section>
-      ) : null}
-
       {signForm}
-
-      {closed ? null : outcome}
-
-      {letter.updates.length > 0 ? (
-        <section aria-labelledby="updates-heading">
-          <h2 id="updates-heading">Updates</h2>
-          {letter.updates.map((u, i) => (
-            <article key={i} className="update">
-              <h3>
-                <time dateTime={u.createdAt}>{day(u.createdAt)}</time>
-              </h3>
-              <div dangerouslySetInnerHTML={{ __html: u.html }} />
-            </article>
-          ))}
-        </section>
-      ) : null}
-
-      <section aria-labelledby="growth-heading">
-        <h2 id="growth-heading">Growth</h2>
-        <GrowthChart points={letter.growth} />
-      </section>
-
-      <section aria-labelledby="signers-heading">
-        <h2 id="signers-heading">Who signed</h2>
-        {letter.namesHidden ? (
-          <p>
-            For everyone's safety, names are revealed once {letter.namesHidden.threshold} people have signed by name.
-            So far: {letter.counts.public} named, {letter.counts.anonymous} anonymous.
+      {letter.publishedAt && shareUrl ? (
+        <div className="side-share">
+          <ShareBlock url={shareUrl} title={letter.title} compact />
+          <p className="muted spread" data-testid="spread">
+            Offline and elsewhere: <a href={`/letters/${letter.slug}/poster`}>print a poster</a> (with a QR code) ·{" "}
+            <a href={`/letters/${letter.slug}/feed.xml`}>follow its news (Atom feed)</a> · <a href={`/letters/${letter.slug}/embed`}>embed the count</a>
           </p>
-        ) : (
-          <>
-            {letter.signers.length > 0 ? (
-              <ul className="signers">
-                {letter.signers.map((s, i) => (
+        </div>
+      ) : null}
+    </div>
+  );
+  return (
+    <article className="letter">
+      <header className="letter-head">
+        <p className="eyebrow">
+          {letter.organization} · <span className={`status status-${letter.status}`}>{statusLabel(letter.status)}</span>
+        </p>
+        <h1>{letter.title}</h1>
+        {letter.addressee ? <p className="addressee">To: {letter.addressee}</p> : null}
+        <TrustLine letter={letter} />
+      </header>
+
+      <div className="letter-layout">
+        {side}
+        <div className="letter-main">
+          {closed ? outcome : null}
+
+          <div className="letter-body" dangerouslySetInnerHTML={{ __html: letter.bodyHtml }} />
+
+          {letter.demands.length > 0 ? (
+            <section className="demands-section" aria-labelledby="demands-heading">
+              <h2 id="demands-heading">Our demands</h2>
+              <ol className="demands">
+                {letter.demands.map((d, i) => (
                   <li key={i}>
-                    <span className="signer-name">{s.name}</span>
-                    {s.jobTitle ? <span className="muted">, {s.jobTitle}</span> : null}
+                    <span className="kind">{DEMAND_KIND_LABELS[d.kind]}</span> {d.text}
                   </li>
                 ))}
-              </ul>
+              </ol>
+            </section>
+          ) : null}
+
+          {closed ? null : outcome}
+
+          {letter.updates.length > 0 ? (
+            <section aria-labelledby="updates-heading">
+              <h2 id="updates-heading">Updates</h2>
+              {letter.updates.map((u, i) => (
+                <article key={i} className="update">
+                  <h3>
+                    <time dateTime={u.createdAt}>{day(u.createdAt)}</time>
+                  </h3>
+                  <div dangerouslySetInnerHTML={{ __html: u.html }} />
+                </article>
+              ))}
+            </section>
+          ) : null}
+
+          <section aria-labelledby="growth-heading">
+            <h2 id="growth-heading">Growth</h2>
+            <GrowthChart points={letter.growth} />
+          </section>
+
+          <section aria-labelledby="signers-heading">
+            <h2 id="signers-heading">Who signed</h2>
+            {letter.namesHidden ? (
+              <p>
+                For everyone's safety, names are revealed once {letter.namesHidden.threshold} people have signed by name.
+                So far: {letter.counts.public} named, {letter.counts.anonymous} anonymous.
+              </p>
             ) : (
-              <p className="muted">No named signatures yet.</p>
+              <>
+                {letter.signers.length > 0 ? (
+                  <ul className="signers">
+                    {letter.signers.map((s, i) => (
+                      <li key={i}>
+                        <span className="signer-name">{s.name}</span>
+                        {s.jobTitle ? <span className="muted">, {s.jobTitle}</span> : null}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <p className="muted">No named signatures yet.</p>
+                )}
+                <nav className="pager" aria-label="Signer pages">
+                  {letter.previousSigners ? <Link to={`?before=${letter.previousSigners}`}>Previous signers</Link> : null}
+                  {letter.nextSigners ? <Link to={`?after=${letter.nextSigners}`}>More signers</Link> : null}
+                </nav>
+                {letter.counts.anonymous > 0 ? (
+                  <p>and {counted(letter.counts.anonymous, "other", "others")} signed anonymously.</p>
+                ) : null}
+              </>
             )}
-            <nav className="pager" aria-label="Signer pages">
-              {letter.previousSigners ? <Link to={`?before=${letter.previousSigners}`}>Previous signers</Link> : null}
-              {letter.nextSigners ? <Link to={`?after=${letter.nextSigners}`}>More signers</Link> : null}
-            </nav>
-            {letter.counts.anonymous > 0 ? (
-              <p>and {counted(letter.counts.anonymous, "other", "others")} signed anonymously.</p>
-            ) : null}
-          </>
-        )}
-        <DomainBreakdown byDomain={letter.counts.byDomain} total={letter.counts.verified} />
-      </section>
-      {letter.publishedAt ? (
-        <p className="muted spread" data-testid="spread">
-          Spread the word offline and elsewhere: <a href={`/letters/${letter.slug}/poster`}>print a poster</a> (with a QR code) ·{" "}
-          <a href={`/letters/${letter.slug}/feed.xml`}>follow its news (Atom feed)</a> · <a href={`/letters/${letter.slug}/embed`}>embed the count</a>
-        </p>
-      ) : null}
+            <DomainBreakdown byDomain={letter.counts.byDomain} total={letter.counts.verified} />
+          </section>
+        </div>
+      </div>
     </article>
   );
 }

@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
  * plain links to mail and the big networks. No third-party script, no tracker, no request to anyone
  * until the person clicks; without JavaScript the plain links and the address still work.
  */
-export function ShareBlock({ url, title, heading = "Share the letter" }: { url: string; title: string; heading?: string }) {
+export function ShareBlock({ url, title, heading = "Share the letter", compact = false }: { url: string; title: string; heading?: string; compact?: boolean }) {
   const [copied, setCopied] = useState<"yes" | "no" | null>(null);
   const [canShare, setCanShare] = useState(false);
   useEffect(() => setCanShare(typeof navigator !== "undefined" && typeof navigator.share === "function"), []);
@@ -31,12 +31,15 @@ export function ShareBlock({ url, title, heading = "Share the letter" }: { url: 
   }
 
   return (
-    <section className="share" aria-labelledby="share-heading">
+    <section className={compact ? "share share-compact" : "share"} aria-labelledby="share-heading">
       <h2 id="share-heading">{heading}</h2>
-      <p className="share-url">
-        <label htmlFor="share-link">Link to the letter</label>
-        <input id="share-link" type="url" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
-      </p>
+      {/* Beside the letter (compact) the page's own address is the link: no field to select it from. */}
+      {compact ? null : (
+        <p className="share-url">
+          <label htmlFor="share-link">Link to the letter</label>
+          <input id="share-link" type="url" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
+        </p>
+      )}
       <p className="row">
         <button type="button" className="secondary" onClick={copy}>
           Copy the link
@@ -47,7 +50,7 @@ export function ShareBlock({ url, title, heading = "Share the letter" }: { url: 
           </button>
         ) : null}
         <span role="status" className="muted">
-          {copied === "yes" ? "Copied." : copied === "no" ? "Could not copy: select the link above." : ""}
+          {copied === "yes" ? "Copied." : copied === "no" ? (compact ? "Could not copy: copy the address bar instead." : "Could not copy: select the link above.") : ""}
         </span>
       </p>
       <ul className="share-links" aria-label="Share by">

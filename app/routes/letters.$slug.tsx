@@ -84,7 +84,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { property: "og:description", content: description },
     { property: "og:url", content: canonical },
     { property: "og:site_name", content: "Undersigned" },
-    { name: "twitter:card", content: "summary" },
+    // The share picture (title, organization, count): what a link to the letter shows in chats and feeds.
+    { property: "og:image", content: `${canonical}/share.png` },
+    { property: "og:image:type", content: "image/png" },
+    { property: "og:image:width", content: "1200" },
+    { property: "og:image:height", content: "630" },
+    { property: "og:image:alt", content: `${letter.title}: ${description}` },
+    { name: "twitter:card", content: "summary_large_image" },
+    { name: "twitter:image", content: `${canonical}/share.png` },
     { name: "twitter:title", content: letter.title },
     { name: "twitter:description", content: description },
   ];
@@ -117,7 +124,7 @@ function useLiveFigures(slug: string, initial: Figures): Figures {
 }
 
 export default function LetterPage() {
-  const { letter, allowedDomains, askJobTitle, revealThreshold } = useLoaderData<typeof loader>();
+  const { letter, allowedDomains, askJobTitle, revealThreshold, canonical } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const live = useLiveFigures(letter.slug, letter.counts);
   const signForm =
@@ -128,7 +135,7 @@ export default function LetterPage() {
     null;
   return (
     <>
-      <LetterView letter={letter} live={live} signForm={signForm} />
+      <LetterView letter={letter} live={live} signForm={signForm} shareUrl={canonical} />
       <p className="muted report-link">
         <Link to={`/letters/${letter.slug}/report`}>Report this letter</Link> to the operators of this site.
       </p>

@@ -101,7 +101,7 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
     for (const [width, name] of [[375, "letter-375.png"], [1280, "letter-1280.png"]] as const) {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${app.url}/letters/${slug}`);
-      await page.locator("svg[role=img]").waitFor();
+      await page.locator("figure.chart svg").waitFor();
       await page.getByText("Leadership agreed to").waitFor();
       await page.getByText("Colleague 0").waitFor();
       await expectNoAxeViolations(page);
@@ -112,6 +112,43 @@ describe.skipIf(browserSkipReason)(`signing in Chromium${browserSkipReason ? ` (
     await page.emulateMedia({ colorScheme: "dark" });
     await expectNoAxeViolations(page);
     await page.screenshot({ path: artifactPath("letter-1280-dark.png"), fullPage: true });
+  });
+
+  it("lays the letter out for the screen: count and a Sign button on a phone's first screen, a side panel that stays in view on a desktop", async () => {
+    const page = await browser.newPage();
+    const top = (selector: string) => page.locator(selector).first().evaluate((e) => e.getBoundingClientRect().top);
+    // A phone: the count and the jump to the form within the first screen, then the letter, then the form.
+    await page.setViewportSize({ width: 375, height: 667 });
+    await page.goto(`${app.url}/letters/${slug}`);
+    const jump = page.getByRole("link", { name: "Sign this letter" });
+    const jumpBox = (await jump.boundingBox())!;
+    expect(jumpBox.y + jumpBox.height).toBeLessThanOrEqual(667);
+    expect(await top("[data-testid=verified-count]")).toBeLessThan(await top(".letter-body"));
+    expect(await top(".letter-body")).toBeLessThan(await top("#demands-heading"));
+    expect(await top("#demands-heading")).toBeLessThan(await top("#sign"));
+    await jump.click();
+    await page.waitForFunction(() => Math.abs(document.getElementById("sign")!.getBoundingClientRect().top) < 5);
+    await page.screenshot({ path: artifactPath("letter-375-first-screen.png") });
+
+    // A desktop: the letter on the left; count, progress, form and sharing on the right, still in
+    // view when the reader has scrolled down to the signers.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${app.url}/letters/${slug}`);
+    const body = (await page.locator(".letter-body").boundingBox())!;
+    for (const part of ["[data-testid=verified-count]", "progress", "#sign"]) {
+      const box = (await page.locator(part).boundingBox())!;
+      expect(box.x, part).toBeGreaterThan(body.x + body.width);
+    }
+    expect(await page.locator(".letter-side").getByRole("button", { name: "Copy the link" }).count()).toBe(1);
+    // The form is right beside the count: no jump button there.
+    expect(await jump.isVisible()).toBe(false);
+    await page.getByRole("heading", { name: "Who signed" }).scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
+    const stuck = await top("[data-testid=verified-count]");
+    expect(stuck).toBeGreaterThanOrEqual(0);
+    expect(stuck).toBeLessThan(200);
+    await page.screenshot({ path: artifactPath("letter-1280-scrolled.png") });
+    await expectNoAxeViolations(page);
   });
 
   it("shows errors at their fields, with JavaScript (shared schema, loaded when the form is first used) and without (server), and passes axe", async () => {

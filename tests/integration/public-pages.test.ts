@@ -264,12 +264,21 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     }
   });
 
-  it("draws the growth chart as an accessible inline SVG", async () => {
+  it("draws the growth chart as an inline SVG with its labels in HTML and a sentence saying what it shows", async () => {
     const html = await page(`/letters/${slug}`);
-    expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="[^"]+"/);
-    expect(html).toMatch(/<title id="[^"]+">Signatures over time<\/title>/);
-    expect(html).toMatch(/<desc id="[^"]+">Verified signatures grew from 0 to 65 between/);
-    expect(html).toMatch(/<path class="line" d="M[\d.]+,[\d.]+ L/);
+    // The figure is named by its sentence; the drawing itself is decoration for screen readers.
+    const figure = /<figure class="chart" aria-labelledby="([^"]+)">([\s\S]*?)<\/figure>/.exec(html);
+    expect(figure).not.toBeNull();
+    const [, labelledBy, inner] = figure!;
+    expect(inner).toMatch(/<svg[^>]*aria-hidden="true"/);
+    expect(inner).toMatch(/<path class="line" d="M[\d.]+,[\d.]+ L/);
+    // Axis labels are HTML text (they keep their size on a phone), not SVG text scaled down with it.
+    expect(inner).not.toContain("<text");
+    expect(inner).toMatch(/<p class="chart-y" aria-hidden="true">65<\/p>/);
+    expect(inner).toMatch(/<p class="chart-x" aria-hidden="true"><span>[^<]+UTC<\/span><span>[^<]+UTC<\/span><\/p>/);
+    const caption = new RegExp(`<figcaption id="${labelledBy}">([^<]+)</figcaption>`).exec(inner)?.[1] ?? "";
+    // A young letter counts by the hour, and the sentence names its busiest hour.
+    expect(caption).toMatch(/^Verified signatures grew from 0 to 65 between .+ UTC and .+ UTC, hour by hour\. The busiest hour was .+ UTC, with \d+ signatures?\.$/);
   });
 
   it("carries Open Graph and Twitter meta with the count, and a canonical URL from APP_URL", async () => {
@@ -277,7 +286,21 @@ describe(`letter page and JSON (${dbLabel})`, () => {
     expect(html).toContain(`<link rel="canonical" href="http://app.test/letters/${slug}"/>`);
     expect(html).toContain('<meta property="og:title" content="Counted letter"/>');
     expect(html).toMatch(/<meta property="og:description" content="65 verified signatures\. An open letter from employees of Count Corp\."\/>/);
-    expect(html).toContain('<meta name="twitter:card" content="summary"/>');
+    expect(html).toContain('<meta name="twitter:card" content="summary_large_image"/>');
+    expect(html).toContain(`<meta property="og:image" content="http://app.test/letters/${slug}/share.png"/>`);
+    expect(html).toContain(`<meta name="twitter:image" content="http://app.test/letters/${slug}/share.png"/>`);
+    expect(html).toContain('<meta property="og:image:width" content="1200"/>');
+  });
+
+  it("serves the share picture as a 1200 × 630 PNG, and none for a draft or an unknown letter", async () => {
+    const response = await app.get(`/letters/${slug}/share.png`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/png");
+    expect(response.headers.get("cache-control")).toMatch(/^public, max-age=300/);
+    const png = Buffer.from(await response.arrayBuffer());
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // IHDR: width and height, big-endian, right after the chunk's length and type.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1200, 630]);
   });
 
   it("opens CORS for reads on the JSON API", async () => {
@@ -364,7 +387,7 @@ describe(`not found (${dbLabel})`, () => {
     const draft = await createOpenLetter(db(), { title: "Secret draft letter" });
     await db().updateTable("letters").set({ status: "draft" }).where("id", "=", draft.id).execute();
     for (const slug of ["no-such-letter", draft.slug, "x".repeat(500), "%E2%98%83"]) {
-      for (const path of [`/letters/${slug}`, `/api/letters/${slug}`, `/api/letters/${slug}/signers`]) {
+      for (const path of [`/letters/${slug}`, `/api/letters/${slug}`, `/api/letters/${slug}/signers`, `/letters/${slug}/share.png`]) {
         const response = await app.get(path);
         expect(response.status, path).toBe(404);
         expect(await response.text()).not.toContain("Secret draft letter");
