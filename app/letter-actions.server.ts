@@ -2,6 +2,8 @@ import { json, redirect, type AppLoadContext, type TypedResponse } from "@remix-
 import type { Letter } from "../db/schema";
 import { NO_STORE, tooManyRequests } from "./utils/http.server";
 import { formIntent, parseLetterForm, type DemandRow, type LetterFormValues } from "./letter-draft";
+import { renderMarkdown } from "./utils/markdown.server";
+import { BODY_MAX_LENGTH } from "./validation";
 import {
   closeLetter,
   deleteDraft,
@@ -57,6 +59,8 @@ export interface LetterActionResult {
   /** An invalidation preview: count null means fewer than MIN_DOMAIN_GROUP. */
   preview?: { count: number | null; previewId: string | null; criteria: Record<string, string> };
   invalidated?: number;
+  /** The letter text rendered as the page will show it ("Preview the text"); nothing saved. */
+  bodyPreview?: string;
 }
 
 const answer = (result: LetterActionResult, status = 200) =>
@@ -65,6 +69,15 @@ const done = (intent: string, extra: Partial<LetterActionResult> = {}) => answer
 const refused = (intent: string, errors: LetterActionResult["errors"], extra: Partial<LetterActionResult> = {}) =>
   answer({ intent, ok: false, errors, ...extra }, 400);
 const conflict = (message: string) => new Response(message, { status: 409, headers: { "Cache-Control": NO_STORE } });
+
+/**
+ * The letter text through the public page's own Markdown renderer, and the form as typed (without
+ * JavaScript the page shows both again); nothing is saved.
+ */
+export function previewText(form: FormBody): LetterActionResult {
+  const { values, demands } = parseLetterForm(form, "preview-text");
+  return { intent: "preview-text", ok: true, errors: {}, values, demands, bodyPreview: renderMarkdown((values.body ?? "").slice(0, BODY_MAX_LENGTH)) };
+}
 
 /** One organizer action on one letter; the caller has already checked that the organizer belongs to it. */
 export async function handleLetterAction(
@@ -91,6 +104,8 @@ async function letterAction(
   const { db } = context;
   const invalidate = () => invalidateLetter(context, letter);
   const news = { appUrl: context.config.appUrl };
+
+  if (intent === "preview-text") return answer(previewText(form));
 
   if (intent === "save" || intent === "publish" || intent === "review-publish" || /^(move-up|move-down|remove):/.test(intent)) {
     if (letter.status !== "draft") throw conflict(FROZEN);

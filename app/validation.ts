@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { DEMAND_KINDS, type FieldErrors } from "./form-fields";
 
+/** The longest letter text, in characters. */
+export const BODY_MAX_LENGTH = 20_000;
+
 // Shared by the browser and the server: the same rules, the same messages. The browser loads this
 // module (and zod with it) only when a form that checks itself is first used: pages stay light.
 export { CONFIRM_FIELDS, DEMAND_KIND_LABELS, DEMAND_KINDS, formFields, SIGN_FIELDS, type FieldErrors, type FormBody } from "./form-fields";
@@ -241,7 +244,7 @@ export const LetterDraftSchema = z.object({
     .optional()
     .transform((v) => (v ? v : null))
     .refine((v) => v === null || /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/.test(v), "Enter a contact address like press@example.org, or leave it empty"),
-  body: freeText("The letter", 20_000, "20,000").default(""),
+  body: freeText("The letter", BODY_MAX_LENGTH, BODY_MAX_LENGTH.toLocaleString("en")).default(""),
   domains: z
     .string()
     .max(2_000, "Too many domains")

@@ -50,6 +50,9 @@ export function Progress({ verified, goal }: { verified: number; goal: number | 
   );
 }
 
+/** A letter's status in a word, for organizers' lists and badges. */
+export const STATUS_WORD: Record<string, string> = { draft: "Draft", open: "Open", closed: "Closed", "taken-down": "Taken down" };
+
 /** A letter's status in words: never a raw value on a page. */
 export function statusLabel(status: string): string {
   switch (status) {

@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { STATUS_WORD } from "../components/letter-view";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { plural } from "../utils/format";
@@ -34,7 +35,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Your letters · Undersigned" }, { name: "robots", content: "noindex" }];
 
-const STATUS: Record<string, string> = { draft: "Draft", open: "Open", closed: "Closed" };
 const day = (iso: string) => new Date(iso).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 
 export default function Dashboard() {
@@ -58,7 +58,7 @@ export default function Dashboard() {
           {letters.map((l) => (
             <li key={l.id} className="letter-card">
               <p className="eyebrow">
-                <span className={`status status-${l.status}`}>{STATUS[l.status] ?? l.status}</span>
+                <span className={`status status-${l.status}`}>{STATUS_WORD[l.status] ?? l.status}</span>
                 {l.status !== "draft" && !l.listed ? " · Unlisted" : ""}
               </p>
               <h2 className="card-title">

@@ -1,8 +1,9 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { AbusePanel, AuditLog } from "../components/abuse-panel";
 import { LetterForm } from "../components/letter-form";
+import { STATUS_WORD } from "../components/letter-view";
 import { OrganizerPanels } from "../components/organizer-panels";
 import { NO_STORE, readForm, routeHeaders } from "../utils/http.server";
 import { handleLetterAction } from "../letter-actions.server";
@@ -44,6 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       me: organizerId,
       duplicated: query.has("duplicated"),
       closedNow: query.has("closed"),
+      created: query.has("created"),
       letter: {
         id: letter.id,
         slug: letter.slug,
@@ -73,6 +75,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export const headers = routeHeaders;
+
+// A text preview asks the server to render Markdown; nothing on the page changed.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "preview-text" ? false : defaultShouldRevalidate;
 export const meta: MetaFunction = () => [{ title: "Organize a letter · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function EditLetter() {
@@ -83,7 +89,7 @@ export default function EditLetter() {
   return (
     <section aria-labelledby="edit-heading">
       <p className="eyebrow">
-        <Link to="/dashboard">Your letters</Link> · <span className={`status status-${letter.status}`}>{letter.status}</span>
+        <Link to="/dashboard">Your letters</Link> · <span className={`status status-${letter.status}`}>{STATUS_WORD[letter.status] ?? letter.status}</span>
       </p>
       <h1 id="edit-heading">{data.values.title}</h1>
       <p className="row">
@@ -93,12 +99,15 @@ export default function EditLetter() {
       </p>
       {data.closedNow && !result ? <p className="notice" role="status">The letter is closed: the count is final, and those who asked for news are being told.</p> : null}
       {data.duplicated && !result ? <p className="notice" role="status">This is a new draft, copied from the letter you duplicated. Edit it freely: nothing is public until you publish.</p> : null}
-      {result?.ok && !result.preview && result.invalidated === undefined ? <p className="notice" role="status">{result.intent === "hide-name" ? "The name is hidden; the signature still counts, anonymously." : "Saved."}</p> : null}
+      {result?.ok && !result.preview && result.invalidated === undefined && result.intent !== "save" && result.intent !== "preview-text" ? <p className="notice" role="status">{result.intent === "hide-name" ? "The name is hidden; the signature still counts, anonymously." : "Saved."}</p> : null}
       {letter.status === "draft" ? (
         <LetterForm
           values={result?.values ?? data.values}
           demands={result?.demands ?? data.demands}
           errors={draftErrors}
+          action={`/dashboard/letters/${letter.id}#save-status`}
+          saved={(result ? result.ok && result.intent === "save" : data.created) ? "Draft saved. Nothing is public until you publish." : null}
+          bodyPreview={result?.bodyPreview ?? null}
           actions={
             <>
               <button type="submit" name="intent" value="save">Save draft</button>

@@ -2,7 +2,7 @@ import type { BrowserContext } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
 import { linkPath, startTestApp, type TestApp } from "../helpers/app";
-import { browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
+import { artifactPath, browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
 
 describe.skipIf(browserSkipReason)(`organizer journey in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
   let app: TestApp;
@@ -35,10 +35,22 @@ describe.skipIf(browserSkipReason)(`organizer journey in Chromium${browserSkipRe
     await page.getByLabel("Organization", { exact: true }).fill("Example Corp");
     await page.getByLabel("Letter", { exact: true }).fill("We build tools for *people*.");
     await page.getByLabel("Email domains that may sign").fill("example.com");
+    // The text preview is the server's own rendering, fetched in place, and follows the typing.
+    await page.getByRole("button", { name: "Preview the text" }).click();
+    const preview = page.getByRole("region", { name: "Preview of the letter text" });
+    expect(await preview.locator("em").textContent()).toBe("people");
+    await page.getByLabel("Letter", { exact: true }).fill("We build tools for **everyone**.");
+    await preview.locator("strong", { hasText: "everyone" }).waitFor();
+
+    // With JavaScript, demands are added, moved and removed in place: no request until "Save draft".
+    const posts: string[] = [];
+    page.on("request", (r) => r.method() === "POST" && !r.postData()?.includes("preview-text") && posts.push(r.url()));
     await page.getByLabel("Kind of a new demand").selectOption("cancel_contract");
     await page.getByLabel("Add a demand").fill("First: cancel the contract");
     await page.getByRole("button", { name: "Add this demand" }).click();
     await page.getByLabel("Demand 1", { exact: true }).waitFor();
+    // Focus is back in the empty row, ready for the next one.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("demandText-new");
     await page.getByLabel("Kind of a new demand").selectOption("policy");
     await page.getByLabel("Add a demand").fill("Second: adopt a policy");
     await page.getByRole("button", { name: "Add this demand" }).click();
@@ -47,10 +59,26 @@ describe.skipIf(browserSkipReason)(`organizer journey in Chromium${browserSkipRe
     await page.getByLabel("Add a demand").fill("Third: publish contracts");
     await page.getByRole("button", { name: "Add this demand" }).click();
     await page.getByLabel("Demand 3", { exact: true }).waitFor();
+    await page.getByLabel("Add a demand").fill("A fourth, to remove");
+    await page.getByRole("button", { name: "Add this demand" }).click();
+    await page.getByRole("button", { name: "Remove demand 4" }).click();
+    expect(await page.getByLabel("Demand 4", { exact: true }).count()).toBe(0);
 
     await page.getByRole("button", { name: "Move up demand 3" }).click();
     await expect.poll(() => page.getByLabel("Demand 2", { exact: true }).inputValue()).toBe("Third: publish contracts");
+    // The focus stays with the demand that moved.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Move up demand 2");
+    await page.getByRole("status").filter({ hasText: "Demand moved to position 2 of 3. Not saved yet." }).waitFor();
+    await page.getByText("Changes not saved yet.").waitFor();
+    expect(posts).toEqual([]);
     await expectNoAxeViolations(page);
+    await page.screenshot({ path: artifactPath("editor-1280.png"), fullPage: true });
+
+    // Saving answers beside the button that was pressed.
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByText("Draft saved. Nothing is public until you publish.").waitFor();
+    expect(posts).toHaveLength(1);
+    expect(await page.getByLabel("Demand 2", { exact: true }).inputValue()).toBe("Third: publish contracts");
 
     await page.getByRole("link", { name: "Preview the public page" }).click();
     await page.getByText("Preview: this is exactly what the public will see.").waitFor();

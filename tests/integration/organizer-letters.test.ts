@@ -34,7 +34,7 @@ const draft = (overrides: Record<string, string | string[]> = {}) => ({
 async function createDraft(cookie: string, overrides: Record<string, string | string[]> = {}): Promise<string> {
   const response = await app.post("/letters/new", draft(overrides), as(cookie));
   expect(response.status).toBe(303);
-  return response.headers.get("location")!.split("/").at(-1)!;
+  return response.headers.get("location")!.split("/").at(-1)!.replace(/[?#].*/, "");
 }
 
 const letterRow = (id: string) => app.services.db.selectFrom("letters").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
@@ -88,6 +88,44 @@ describe(`drafting and publishing (${dbLabel})`, () => {
     expect(await demandsOf(id)).toEqual(["transparency:Publish contracts", "cancel_contract:Cancel Nimbus"]);
     await app.post(path, draft({ demandText: ["Publish contracts", "Adopt a policy", "Cancel Nimbus", "A fourth one"] }), as(alice));
     expect(await demandsOf(id)).toHaveLength(4);
+  });
+
+  it("previews the letter text without JavaScript through the page's own renderer, saving nothing", async () => {
+    const id = await createDraft(alice);
+    const path = `/dashboard/letters/${id}`;
+    const typed = "We ask for **everything** <script>alert(1)</script>";
+    const response = await app.post(path, draft({ intent: "preview-text", body: typed, title: "An unsaved title" }), as(alice));
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const preview = /<section class="md-preview" aria-label="Preview of the letter text">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? "";
+    expect(preview).toContain("<strong>everything</strong>");
+    // Raw HTML is shown as text, exactly as on the public page.
+    expect(preview).toContain("&lt;script&gt;");
+    expect(preview).not.toContain("<script>");
+    // What was typed comes back in the form; nothing reached the database.
+    expect(html).toContain('value="An unsaved title"');
+    expect((await letterRow(id)).title).toBe("Publish our cloud contracts");
+    expect((await letterRow(id)).body).toBe("We ask for *transparency*.");
+    // Before the first save as well (a new letter), still nothing is created.
+    const before = (await app.services.db.selectFrom("letters").select(app.services.db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n;
+    const fresh = await app.post("/letters/new", draft({ intent: "preview-text" }), as(alice));
+    expect(fresh.status).toBe(200);
+    expect(await fresh.text()).toContain("<em>transparency</em>");
+    expect((await app.services.db.selectFrom("letters").select(app.services.db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n).toBe(before);
+  });
+
+  it("answers a save where the buttons are: the form posts to its save status, which says saved or lists what to correct", async () => {
+    const location = (await app.post("/letters/new", draft(), as(alice))).headers.get("location")!;
+    expect(location).toMatch(/^\/dashboard\/letters\/\d+\?created#save-status$/);
+    const created = await (await app.get(location.replace(/#.*/, ""), as(alice))).text();
+    expect(created).toContain('action="/dashboard/letters/');
+    expect(created).toMatch(/<div class="editor-actions" id="save-status">[\s\S]*Draft saved\. Nothing is public until you publish\./);
+    const id = location.split("/").at(-1)!.replace(/\?.*/, "");
+    const refused = await (await app.post(`/dashboard/letters/${id}`, draft({ title: "", domains: "gmail" }), as(alice))).text();
+    const status = (/<div class="editor-actions" id="save-status">([\s\S]*?)<\/form>/.exec(refused)?.[1] ?? "").replaceAll("<!-- -->", "");
+    expect(status).toContain("Not saved: 2 fields need correcting.");
+    expect(status).toContain('<a href="#title">Title: Title is required</a>');
+    expect(status).toMatch(/<a href="#domains">Email domains: [^<]*is not a domain/);
   });
 
   it.each([
