@@ -30,7 +30,7 @@ import {
   formFields,
   InvalidationSchema,
   LetterDraftSchema,
-  LoginSchema,
+  InviteSchema,
   ResponseSchema,
   UpdateSchema,
   type FormBody,
@@ -133,15 +133,18 @@ async function letterAction(
   }
 
   if (intent === "invite") {
-    const parsed = LoginSchema.safeParse(formFields(form, ["email"]));
-    if (!parsed.success) return refused(intent, { inviteEmail: fieldErrors(parsed.error).email });
+    const parsed = InviteSchema.safeParse(formFields(form, ["email", "inviterName"]));
+    if (!parsed.success) {
+      const errors = fieldErrors(parsed.error);
+      return refused(intent, { inviteEmail: errors.email, inviterName: errors.inviterName });
+    }
     // Each invitation sends a mail: the same limits as a login request for that address.
     const verdict = await context.limits.login(context.ipHash, addressKey(context.keys.rateLimit, "organizer", parsed.data.email));
     if (!verdict.ok) {
     context.metrics.rateLimited.inc({ action: "invite", scope: verdict.scope });
     throw tooManyRequests(verdict.retryAfterSeconds, verdict.scope);
   }
-    await inviteOrganizer(db, context.keys, context.config.appUrl, letter.id, organizerId, parsed.data.email);
+    await inviteOrganizer(db, context.keys, context.config.appUrl, letter.id, organizerId, parsed.data.email, parsed.data.inviterName);
     context.mailSignal.queued();
     return done(intent);
   }

@@ -186,6 +186,20 @@ export const ConfirmSchema = z.object(signerShape).superRefine(nameRule).transfo
 export type SignerChoice = z.infer<typeof ConfirmSchema>;
 
 export const LoginSchema = z.object({ email: EmailField });
+
+/** Looks like an address or a link: a name in an invitation must not carry one (phishing). */
+const LINKISH = /@|:\/\/|www\.|[a-z0-9-]\.(?:[a-z]{2,})(?:\/|\b)|[<>]/i;
+/** An invitation: who is invited, and the name of who invites them (the mail says it). */
+export const InviteSchema = z.object({
+  email: EmailField,
+  inviterName: z
+    .string({ error: "Give your name: the invitation says who sent it" })
+    .trim()
+    .min(2, "Give your name: the invitation says who sent it")
+    .max(60, "Your name must be at most 60 characters")
+    .refine((v) => !INVISIBLE_OR_CONTROL.test(v), "Your name must be a single line of plain text")
+    .refine((v) => !LINKISH.test(v), "Your name only, without addresses or links: the invitation must not look like phishing"),
+});
 /** An address for news of a letter: any address (a personal one is the point), checked like the others. */
 export const SubscribeSchema = z.object({ email: EmailField });
 

@@ -16,6 +16,8 @@ export interface OrganizersTable {
   email_hash: string;
   /** AES-GCM ciphertext, shown only to co-organizers of a shared letter. */
   email_encrypted: Buffer;
+  /** AES-GCM ciphertext of the name this organizer gives in invitations (null until they invite). */
+  display_name_sealed: Buffer | null;
   created_at: Timestamp;
   /** Set by an operator: the account can no longer sign in, and its sessions end. */
   suspended_at: NullableTimestamp;

@@ -10,6 +10,8 @@ interface PanelData {
   values: { listed?: string; goal?: string; closesAt?: string; revealThreshold?: string; organizerName?: string; contactEmail?: string };
   counts: { verified: number; public: number; anonymous: number };
   team: { organizers: { id: string; email: string }[]; invited: string[] };
+  /** The name this organizer gave in their last invitation. */
+  myName: string;
   updates: { body: string; createdAt: string }[];
   reach: { subscribers: number | null; minGroup: number; notifyMilestones: boolean; notifyDigest: boolean };
 }
@@ -155,7 +157,11 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
           ))}
         </ul>
         <Form method="post">
-          <TextField id="panel-email" name="email" label="Invite a co-organizer by email" type="email" autoComplete="off" error={errorsFor("invite").inviteEmail} />
+          <TextField id="panel-email" name="email" label="Invite a co-organizer by email" type="email" autoComplete="off" error={errorsFor("invite").inviteEmail}
+            hint="Preferably a personal address: the invitation says nothing about the letter, but it still arrives in that inbox." />
+          <TextField id="inviter-name" name="inviterName" label="Your name, as the invitation will say it" autoComplete="name" maxLength={60}
+            defaultValue={data.myName} error={errorsFor("invite").inviterName}
+            hint="The mail names who sent it, so that it does not read like phishing: a first name or how your colleague knows you. It is shown to no one else." />
           <button type="submit" name="intent" value="invite">Send invitation</button>
         </Form>
       </Panel>

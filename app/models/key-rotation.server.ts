@@ -1,3 +1,4 @@
+import { organizerNameAad } from "./membership.server";
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
 import { subscriptionAad } from "./subscription.server";
@@ -8,6 +9,7 @@ const SEALED = [
   { table: "email_outbox", key: "id", column: "payload", aad: null },
   { table: "confirm_links", key: "token_hash", column: "submission", aad: (key: string) => `confirm-link:${key}` },
   { table: "organizers", key: "id", column: "email_encrypted", aad: null },
+  { table: "organizers", key: "id", column: "display_name_sealed", aad: organizerNameAad },
   { table: "letter_invites", key: "email_hash", column: "email_encrypted", aad: null },
   { table: "login_tokens", key: "token_hash", column: "email_encrypted", aad: null },
   { table: "subscriptions", key: "address_hash", column: "address_sealed", aad: subscriptionAad },

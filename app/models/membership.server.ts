@@ -1,6 +1,6 @@
 import type { DB } from "../../db/connection";
 import type { Letter } from "../../db/schema";
-import { encrypt, type Keys } from "../utils/crypto.server";
+import { decrypt, encrypt, type Keys } from "../utils/crypto.server";
 import { organizerEmail, organizerHash } from "./organizer-address.server";
 import { enqueueEmail } from "../mail/outbox.server";
 
@@ -54,9 +54,15 @@ export async function listLetterOrganizers(db: DB, keys: Keys, letterId: string)
  * Records an invitation and mails it. Whether the address already has an account makes no
  * difference here (the inviter learns nothing about it): the invitee joins when they next sign in.
  */
-export async function inviteOrganizer(db: DB, keys: Keys, appUrl: string, letterId: string, invitedBy: string, email: string) {
+export async function inviteOrganizer(db: DB, keys: Keys, appUrl: string, letterId: string, invitedBy: string, email: string, inviterName: string) {
   const address = email.trim();
   await db.transaction().execute(async (trx) => {
+    // Remembered (sealed) for the next invitation this organizer sends.
+    await trx
+      .updateTable("organizers")
+      .set({ display_name_sealed: encrypt(keys.encryption, inviterName, organizerNameAad(invitedBy)) })
+      .where("id", "=", invitedBy)
+      .execute();
     // The team sees who changed the team (the invitee's address stays out of the log).
     await trx.insertInto("audit_log").values({ letter_id: letterId, organizer_id: invitedBy, action: "invite-organizer", detail: "{}" }).execute();
     await trx
@@ -69,8 +75,17 @@ export async function inviteOrganizer(db: DB, keys: Keys, appUrl: string, letter
       })
       .onConflict((oc) => oc.doNothing())
       .execute();
-    await enqueueEmail(trx, keys.encryption, "organizer-invite", address, { loginUrl: `${appUrl}/login` });
+    await enqueueEmail(trx, keys.encryption, "organizer-invite", address, { loginUrl: `${appUrl}/login`, inviterName });
   });
+}
+
+/** The associated data that binds an organizer's sealed name to their account. */
+export const organizerNameAad = (organizerId: string) => `organizer-name:${organizerId}`;
+
+/** The name this organizer gave in their last invitation ("" before the first). */
+export async function organizerDisplayName(db: DB, keys: Keys, organizerId: string): Promise<string> {
+  const row = await db.selectFrom("organizers").select("display_name_sealed").where("id", "=", organizerId).executeTakeFirst();
+  return row?.display_name_sealed ? decrypt(keys.encryption, row.display_name_sealed, organizerNameAad(organizerId)) : "";
 }
 
 /** Turns this organizer's pending invitations into memberships (at login, and on the dashboard). */

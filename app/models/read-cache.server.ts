@@ -25,7 +25,7 @@ export const cacheKeys = {
   abuse: (letterId: string) => `abuse:${letterId}`,
   named: (letterId: string, search: string) => `${namedPrefix(letterId)}${search}`,
   /** The dashboard's reads of what organizers change (text, team, audit): cleared by every organizer action. */
-  dashboard: (letterId: string, part: "view" | "team" | "audit" | "reach" | `prefs:${string}`) => `${dashboardPrefix(letterId)}${part}`,
+  dashboard: (letterId: string, part: "view" | "team" | "audit" | "reach" | `prefs:${string}` | `name:${string}`) => `${dashboardPrefix(letterId)}${part}`,
   dashboardPrefix: (letterId: string) => dashboardPrefix(letterId),
   /** A rendered public page (the page cache), by path. */
   html: (pathname: string) => `html:${pathname}`,

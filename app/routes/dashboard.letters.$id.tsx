@@ -13,7 +13,7 @@ import { abuseSignals, auditEntries, PREVIEWS_PER_DAY } from "../models/abuse.se
 import { countTotals, MIN_DOMAIN_GROUP, NAMED_ENTRIES_SHOWN, namedEntriesForModeration } from "../models/counts.server";
 import { effectiveStatus, loadLetterView } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
-import { listLetterOrganizers, notificationPrefs } from "../models/membership.server";
+import { listLetterOrganizers, notificationPrefs, organizerDisplayName } from "../models/membership.server";
 import { subscriberCount } from "../models/subscription.server";
 import { requireLetter } from "../auth.server";
 
@@ -23,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // watching a viral letter); every organizer action clears them (invalidateLetter).
   const { db, cache } = context;
   // Text, team and audit log change only through organizer actions, each of which clears them.
-  const [view, counts, team, signals, audit, subscribers, prefs] = await Promise.all([
+  const [view, counts, team, signals, audit, subscribers, prefs, myName] = await Promise.all([
     cache.get(cacheKeys.dashboard(letter.id, "view"), () => loadLetterView(db, letter)),
     // Counts are exact and fresh for organizers (rollups make that cheap).
     countTotals(db, letter.id),
@@ -33,6 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     cache.get(cacheKeys.dashboard(letter.id, "audit"), () => auditEntries(db, letter.id)),
     cache.get(cacheKeys.dashboard(letter.id, "reach"), () => subscriberCount(db, letter.id)),
     cache.get(cacheKeys.dashboard(letter.id, `prefs:${organizerId}`), () => notificationPrefs(db, letter.id, organizerId)),
+    cache.get(cacheKeys.dashboard(letter.id, `name:${organizerId}`), () => organizerDisplayName(db, context.keys, organizerId)),
   ]);
   // Organizers see the names the public sees, no more: none while the threshold hides them.
   const query = new URL(request.url).searchParams;
@@ -43,6 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json(
     {
       me: organizerId,
+      myName,
       duplicated: query.has("duplicated"),
       closedNow: query.has("closed"),
       created: query.has("created"),

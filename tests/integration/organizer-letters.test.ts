@@ -421,14 +421,40 @@ describe(`co-organizers (${dbLabel})`, () => {
   it("invites by email; the invitee logs in with that address and gets the same rights; the last cannot be removed", async () => {
     const id = await createDraft(alice, { title: "Shared letter" });
     const path = `/dashboard/letters/${id}`;
-    expect((await app.post(path, { intent: "invite", email: "not-an-address" }, as(alice))).status).toBe(400);
-    expect((await app.post(path, { intent: "invite", email: "bob@organizers.test" }, as(alice))).status).toBe(200);
+    expect((await app.post(path, { intent: "invite", email: "not-an-address", inviterName: "Alice" }, as(alice))).status).toBe(400);
+    // The invitation names who sent it: a name is required, and it may not carry an address or a link.
+    for (const [inviterName, message] of [
+      ["", "Give your name: the invitation says who sent it"],
+      ["Alice, see https://evil.example/login", "without addresses or links"],
+      ["alice@evil.example", "without addresses or links"],
+      ["Alice (urgent) www.evil.example", "without addresses or links"],
+      ["Alice\u202eevil", "single line of plain text"],
+    ]) {
+      const refused = await app.post(path, { intent: "invite", email: "bob@organizers.test", inviterName }, as(alice));
+      expect(refused.status, inviterName).toBe(400);
+      expect(textOf(await refused.text()), inviterName).toContain(message);
+    }
+    await app.deliverMail();
+    expect(app.smtp.to("bob@organizers.test")).toHaveLength(0);
+    expect((await app.post(path, { intent: "invite", email: "bob@organizers.test", inviterName: "Alice from the data team" }, as(alice))).status).toBe(200);
     await app.deliverMail();
     await app.smtp.waitFor(() => app.smtp.to("bob@organizers.test").length === 1);
-    expect(app.smtp.to("bob@organizers.test")[0]!.subject).toBe("An invitation to Undersigned");
+    const invitation = app.smtp.to("bob@organizers.test")[0]!;
+    expect(invitation.subject).toBe("Alice from the data team invited you to organize a letter on Undersigned");
+    // Who sent it and why it says so little; never the letter's title; the sign-in page, not a token.
+    expect(invitation.text).toContain("Alice from the data team invited this address to help organize an open letter");
+    expect(invitation.text).toContain("we never put a letter's title or its subject in our mail");
+    expect(invitation.text).toContain("We never ask for a password");
+    expect(invitation.text).not.toContain("Shared letter");
+    expect(invitation.links.filter((l) => l.startsWith("http"))).toEqual([expect.stringMatching(/\/login$/)]);
+    // The name is remembered, sealed, for the next invitation (the form offers it again).
+    const sealed = await app.services.db.selectFrom("organizers").select("display_name_sealed").where("display_name_sealed", "is not", null).execute();
+    expect(sealed).toHaveLength(1);
+    expect(sealed[0]!.display_name_sealed!.toString("latin1")).not.toContain("Alice from");
+    expect(await (await app.get(path, as(alice))).text()).toMatch(/id="inviter-name"[^>]*value="Alice from the data team"/);
     // An address that already has an account is listed exactly like a new one: invited.
     const carol = await loginAs(app, "carol@organizers.test");
-    expect((await app.post(path, { intent: "invite", email: "carol@organizers.test" }, as(alice))).status).toBe(200);
+    expect((await app.post(path, { intent: "invite", email: "carol@organizers.test", inviterName: "Alice" }, as(alice))).status).toBe(200);
     const listing = textOf(await (await app.get(path, as(alice))).text());
     expect(listing).toContain("bob@organizers.test (invited, not signed in yet)");
     expect(listing).toContain("carol@organizers.test (invited, not signed in yet)");

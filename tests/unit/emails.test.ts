@@ -9,7 +9,7 @@ const samples: { [K in DiscreetKind]: EmailProps[K] } = {
   "signature-confirm": { verifyUrl: "https://app.test/verify/TOKEN1", withdrawUrl: "https://app.test/withdraw/TOKEN2" },
   "signature-already": { withdrawUrl: "https://app.test/withdraw/TOKEN3" },
   "login-link": { loginUrl: "https://app.test/login/TOKEN4" },
-  "organizer-invite": { loginUrl: "https://app.test/login" },
+  "organizer-invite": { loginUrl: "https://app.test/login", inviterName: "Sam from the data team" },
   "subscription-confirm": { confirmUrl: "https://app.test/news/confirm/TOKEN5" },
   "organizer-notice": { notice: "milestone", count: 1042, threshold: 1000, dashboardUrl: "https://app.test/dashboard/letters/7" },
 };
