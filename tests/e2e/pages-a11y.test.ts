@@ -2,7 +2,7 @@ import type { BrowserContext } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { setupAll } from "../helpers/setup";
 import { linkPath, startTestApp, type TestApp } from "../helpers/app";
-import { browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
+import { artifactPath, browserSkipReason, expectNoAxeViolations, launchBrowser } from "../helpers/browser";
 import { createOpenLetter, insertSignatures } from "../helpers/fixtures";
 
 describe.skipIf(browserSkipReason)(`every page in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ""}`, () => {
@@ -20,11 +20,25 @@ describe.skipIf(browserSkipReason)(`every page in Chromium${browserSkipReason ? 
     await app?.close();
   });
 
-  it("passes axe on login, check-inbox, withdraw, dashboard, new letter, preview, 404 and dev mail", async () => {
+  it("passes axe on login, check-inbox, withdraw, dashboard, new letter, preview, 404 and dev mail; the organizer pages at 375 and 1280 px, light and dark", async () => {
     const page = await browser.newPage();
     const visit = async (path: string) => {
       await page.goto(app.url + path);
       await expectNoAxeViolations(page);
+    };
+    /** An organizer page at a phone's and a desktop's width, light and dark: axe on each, and a screenshot. */
+    const visitEverywhere = async (path: string, name: string) => {
+      await page.goto(app.url + path);
+      for (const width of [375, 1280]) {
+        for (const colorScheme of ["light", "dark"] as const) {
+          await page.setViewportSize({ width, height: 900 });
+          await page.emulateMedia({ colorScheme });
+          await expectNoAxeViolations(page);
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} at ${width}`).toBeLessThanOrEqual(width);
+          await page.screenshot({ path: artifactPath(`${name}-${width}-${colorScheme}.png`), fullPage: true });
+        }
+      }
+      await page.emulateMedia({ colorScheme: "light" });
     };
     await visit("/login");
     await visit(`/letters/${letter.slug}/check-inbox`);
@@ -60,7 +74,10 @@ describe.skipIf(browserSkipReason)(`every page in Chromium${browserSkipReason ? 
     await expectNoAxeViolations(page);
     const organizerId = (await app.services.db.selectFrom("sessions").select("organizer_id").executeTakeFirstOrThrow()).organizer_id;
     await app.services.db.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: organizerId }).execute();
-    await visit(`/dashboard/letters/${letter.id}`);
+    await visitEverywhere("/dashboard", "dashboard");
+    await visitEverywhere(`/dashboard/letters/${letter.id}`, "dashboard-letter");
+    await visitEverywhere(`/dashboard/letters/${letter.id}/close`, "close-review");
+    await visitEverywhere(`/dashboard/letters/${letter.id}/packet`, "packet");
     await visit(`/dashboard/letters/${letter.id}/preview`);
     // The mail viewer exists only without SMTP: a development app of its own, with one message in it.
     const dev = await startTestApp({ realAppUrl: true, env: { SMTP_URL: "" } });
