@@ -1,7 +1,5 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Resvg } from "@resvg/resvg-js";
-import satori from "satori";
 import { counted } from "./utils/format";
 import { TtlCache } from "./utils/cache.server";
 
@@ -23,14 +21,24 @@ export interface ShareImageFigures {
 const require = createRequire(import.meta.url);
 // Inter in the scripts most letters are written in; satori falls back through the list per glyph.
 const SUBSETS = ["latin", "latin-ext", "cyrillic", "greek", "vietnamese"] as const;
-const fonts = SUBSETS.flatMap((subset) =>
-  ([400, 700] as const).map((weight) => ({
-    name: `Inter ${subset}`,
-    weight,
-    style: "normal" as const,
-    data: readFileSync(require.resolve(`@fontsource/inter/files/inter-${subset}-${weight}-normal.woff`)),
-  })),
-);
+
+/** The renderer, its rasterizer and the fonts, loaded with the first picture (not at start-up). */
+let tools: Promise<{ satori: typeof import("satori").default; Resvg: typeof import("@resvg/resvg-js").Resvg; fonts: { name: string; weight: 400 | 700; style: "normal"; data: Buffer }[] }> | null = null;
+function loadTools() {
+  tools ??= Promise.all([import("satori"), import("@resvg/resvg-js")]).then(([satori, resvg]) => ({
+    satori: satori.default,
+    Resvg: resvg.Resvg,
+    fonts: SUBSETS.flatMap((subset) =>
+      ([400, 700] as const).map((weight) => ({
+        name: `Inter ${subset}`,
+        weight,
+        style: "normal" as const,
+        data: readFileSync(require.resolve(`@fontsource/inter/files/inter-${subset}-${weight}-normal.woff`)),
+      })),
+    ),
+  }));
+  return tools;
+}
 
 type Node = { type: string; props: { style?: Record<string, unknown>; children?: unknown } };
 const el = (type: string, style: Record<string, unknown>, ...children: unknown[]): Node => ({
@@ -46,6 +54,7 @@ function clip(text: string, max: number): string {
 }
 
 export async function renderShareImage(f: ShareImageFigures): Promise<Buffer> {
+  const { satori, Resvg, fonts } = await loadTools();
   const ink = "#14233d";
   const accent = "#1f4f99";
   const muted = "#4a5563";

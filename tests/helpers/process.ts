@@ -37,7 +37,8 @@ export async function spawnProcess(
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
+  // A minute: on a busy machine, opening PGlite and running the migrations can take most of one.
+  const deadline = Date.now() + 60_000;
   while (!output.includes(waitFor)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       throw new Error(`process did not start (exit ${child.exitCode}):\n${output}`);

@@ -167,7 +167,7 @@ describe(`faults (${dbLabel})`, () => {
     expect(job.sent).toBe(2_000);
     expect(job.done_at).not.toBeNull();
     expect(await after.db.selectFrom("email_outbox").select("id").execute()).toEqual([]);
-  });
+  }, 300_000); // two process start-ups and 2,000 mails: minutes on a busy machine
 
   it.skipIf(!onPostgres)("answers 503 while PostgreSQL is gone, recovers by itself, and leaves no half-written signature", async () => {
     const database = await createTestDatabase();
