@@ -42,11 +42,17 @@ export function createApp(build: ServerBuild, services: Services, { closing = ()
     next();
   });
 
-  // HTML, JSON, CSS and JavaScript go out compressed (brotli at quality 4, or gzip): what a phone on a
-  // slow network downloads. Tiny bodies are not worth it. Brotli's default 4 MB window is allocated
-  // (and zeroed) per response; our responses are far smaller, and a 256 KB window makes the same bytes
-  // at a fraction of the CPU and memory.
-  app.use(compression({ threshold: 1024, brotli: { params: { [zlib.constants.BROTLI_PARAM_LGWIN]: 18 } } }));
+  // HTML, JSON, CSS and JavaScript go out compressed (brotli, or gzip): what a phone on a slow
+  // network downloads. Tiny bodies are not worth it. Brotli's default 4 MB window is allocated (and
+  // zeroed) per response; ours are far smaller, and a small window makes the same bytes at a fraction
+  // of the CPU and memory. The bundles under /build are the same bytes for every visitor and cached
+  // for a year: quality 4. Pages and JSON are made per request: quality 1, which costs next to
+  // nothing and gives up about a tenth of the saving (a 21.6 KB dashboard: 5.5 KB at 4, 6.2 KB at 1;
+  // at 4 the compression was a quarter of that page's CPU).
+  const { BROTLI_PARAM_QUALITY: QUALITY, BROTLI_PARAM_LGWIN: LGWIN } = zlib.constants;
+  const compressAssets = compression({ threshold: 1024, brotli: { params: { [QUALITY]: 4, [LGWIN]: 18 } } });
+  const compressPages = compression({ threshold: 1024, brotli: { params: { [QUALITY]: 1, [LGWIN]: 16 } } });
+  app.use((req, res, next) => (req.path.startsWith("/build/") ? compressAssets : compressPages)(req, res, next));
 
   app.get("/metrics", async (req, res) => {
     const answer = await serveMetrics(services.metrics, config.metricsToken, req.get("authorization"));

@@ -152,22 +152,24 @@ export function AbusePanel({ data, me, result }: { data: AbuseData; me: string; 
       {data.named.length === 0 ? (
         <p className="muted">{data.nameSearch ? "No named entry begins with that." : "No names are shown publicly yet."}</p>
       ) : (
-        <ul className="named-list" aria-labelledby="named-heading">
-          {data.named.map((s) => (
-            <li key={s.id}>
-              <Form method="post" className="row">
+        // One form for the list: each button sends its entry's id (a form per row made this page
+        // a third heavier to render and send).
+        <Form method="post">
+          <input type="hidden" name="intent" value="hide-name" />
+          <ul className="named-list" aria-labelledby="named-heading">
+            {data.named.map((s) => (
+              <li key={s.id} className="row">
                 <span>
                   {s.name}
                   {s.jobTitle ? `, ${s.jobTitle}` : ""}
                 </span>
-                <input type="hidden" name="signatureId" value={s.id} />
-                <button type="submit" name="intent" value="hide-name" className="secondary" aria-label={`Hide the name ${s.name}`}>
+                <button type="submit" name="signatureId" value={s.id} className="secondary" aria-label={`Hide the name ${s.name}`}>
                   Hide name
                 </button>
-              </Form>
-            </li>
-          ))}
-        </ul>
+              </li>
+            ))}
+          </ul>
+        </Form>
       )}
     </section>
   );

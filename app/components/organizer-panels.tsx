@@ -142,20 +142,20 @@ export function OrganizerPanels({ data, result }: { data: PanelData; result?: Ac
 
       <Panel title="Organizers" id="team-heading">
         <FieldError id="organizers" message={errorsFor("remove-organizer").organizers} />
-        <ul>
-          {data.team.organizers.map((o) => (
-            <li key={o.id} className="row">
-              <span>{o.email}{o.id === data.me ? " (you)" : ""}</span>
-              <Form method="post" className="inline-form">
-                <input type="hidden" name="organizerId" value={o.id} />
-                <button type="submit" name="intent" value="remove-organizer" className="secondary" aria-label={`Remove ${o.email}`}>Remove</button>
-              </Form>
-            </li>
-          ))}
-          {data.team.invited.map((email) => (
-            <li key={email}>{email} (invited, not signed in yet)</li>
-          ))}
-        </ul>
+        <Form method="post">
+          <input type="hidden" name="intent" value="remove-organizer" />
+          <ul>
+            {data.team.organizers.map((o) => (
+              <li key={o.id} className="row">
+                <span>{o.email}{o.id === data.me ? " (you)" : ""}</span>
+                <button type="submit" name="organizerId" value={o.id} className="secondary" aria-label={`Remove ${o.email}`}>Remove</button>
+              </li>
+            ))}
+            {data.team.invited.map((email) => (
+              <li key={email}>{email} (invited, not signed in yet)</li>
+            ))}
+          </ul>
+        </Form>
         <Form method="post">
           <TextField id="panel-email" name="email" label="Invite a co-organizer by email" type="email" autoComplete="off" error={errorsFor("invite").inviteEmail}
             hint="Preferably a personal address: the invitation says nothing about the letter, but it still arrives in that inbox." />
