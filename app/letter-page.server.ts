@@ -1,4 +1,5 @@
 import { json, type AppLoadContext } from "@remix-run/node";
+import { formatDay } from "./utils/format";
 import type { LetterViewData } from "./components/letter-view";
 import { notFound } from "./utils/http.server";
 import { renderMarkdown } from "./utils/markdown.server";
@@ -105,7 +106,7 @@ export const rangeKey = (range: SignerRange): string =>
 
 /** The tombstone of a letter the operators took down: everything public about it answers this. */
 export function takenDownMessage(takenDown: { at: string; reason: string }): string {
-  const day = new Date(takenDown.at).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  const day = formatDay(takenDown.at);
   return `This letter was taken down by the operators of this site on ${day}. Reason: ${takenDown.reason}`;
 }
 

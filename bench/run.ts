@@ -503,6 +503,7 @@ async function millionScenario(setup: Setup, relay: Relay): Promise<{ figures: F
     ["1M json", { path: "/api/letters/demo" }],
     ["1M signers", { requests: deepPage("/api/letters/demo/signers") }],
     ["1M dashboard", { path: `/dashboard/letters/${letterId}`, headers: { cookie } }],
+    ["1M moderation", { path: `/dashboard/letters/${letterId}/moderation`, headers: { cookie } }],
   ] as [string, CannonOptions][]) {
     const server = await startServer(setup, { relay });
     try {

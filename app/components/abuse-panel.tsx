@@ -1,4 +1,5 @@
 import type { SerializeFrom } from "@remix-run/node";
+import { formatHour } from "../utils/format";
 import { Form } from "@remix-run/react";
 import type { LetterActionResult } from "../letter-actions.server";
 import { TextField } from "./field";
@@ -35,8 +36,8 @@ function describeAudit(a: AbuseData["audit"][number], me: string): string {
   const what = ACTIONS[a.action] ?? a.action;
   const parts = [
     a.detail.domain ? `domain ${String(a.detail.domain)}` : null,
-    a.detail.from ? `from ${String(a.detail.from).slice(0, 16).replace("T", " ")}` : null,
-    a.detail.to ? `until ${String(a.detail.to).slice(0, 16).replace("T", " ")}` : null,
+    a.detail.from ? `from ${formatHour(`${String(a.detail.from).slice(0, 16)}Z`)}` : null,
+    a.detail.to ? `until ${formatHour(`${String(a.detail.to).slice(0, 16)}Z`)}` : null,
   ].filter(Boolean);
   const count = a.detail.count === undefined || a.action === "hide-name" ? "" : `: ${String(a.detail.count)} ${a.action === "export-csv" ? "names" : "signatures"}`;
   return `${who} ${what}${parts.length ? ` (${parts.join(", ")})` : ""}${count}`;
@@ -53,7 +54,7 @@ export function AuditLog({ audit, me }: { audit: AbuseData["audit"]; me: string 
         <ul data-testid="audit-log">
           {audit.map((a, i) => (
             <li key={i}>
-              <time dateTime={a.at}>{a.at.replace("T", " ").slice(0, 16)} UTC</time>: {describeAudit(a, me)}
+              <time dateTime={a.at}>{formatHour(a.at)}</time>: {describeAudit(a, me)}
             </li>
           ))}
         </ul>

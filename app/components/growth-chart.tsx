@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { counted } from "../utils/format";
+import { counted, formatDay, formatHour } from "../utils/format";
 
 export interface GrowthPoint {
   at: string;
@@ -10,12 +10,8 @@ const W = 640;
 const H = 180;
 const PAD = 6;
 
-/** "29 Nov 2026" for a day; "29 Nov, 14:00 UTC" for an hour of a young letter. */
-function label(t: number, hourly: boolean): string {
-  const d = new Date(t);
-  const date = d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: hourly ? undefined : "numeric", timeZone: "UTC" });
-  return hourly ? `${date}, ${d.toISOString().slice(11, 16)} UTC` : date;
-}
+/** The day, or the hour for a young letter's hourly points. */
+const label = (t: number, hourly: boolean) => (hourly ? formatHour(t) : formatDay(t));
 
 /**
  * Cumulative verified signatures: a server-drawn SVG line (no script) with its labels in HTML

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { counted, plural } from "../utils/format";
+import { counted, formatDay, plural } from "../utils/format";
 import type { ReactNode } from "react";
 import { DEMAND_KIND_LABELS } from "../form-fields";
 import { GrowthChart, type GrowthPoint } from "./growth-chart";
@@ -34,8 +34,7 @@ export interface LetterViewData {
   nextSigners: string | null;
 }
 
-const day = (iso: string) =>
-  new Date(iso).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+const day = formatDay;
 
 export function Progress({ verified, goal }: { verified: number; goal: number | null }) {
   if (!goal) return null;

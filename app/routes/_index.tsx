@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { formatDay } from "../utils/format";
 import { plural } from "../utils/format";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Progress } from "../components/letter-view";
@@ -87,7 +88,7 @@ export default function Home() {
                 {l.excerpt ? <p className="excerpt">{l.excerpt}</p> : null}
                 {l.publishedAt ? (
                   <p className="muted">
-                    Published <time dateTime={l.publishedAt}>{new Date(l.publishedAt).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" })}</time>
+                    Published <time dateTime={l.publishedAt}>{formatDay(l.publishedAt)}</time>
                   </p>
                 ) : null}
                 <p>

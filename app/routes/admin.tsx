@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { formatHour } from "../utils/format";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "../auth.server";
 import { GeneralErrorBoundary } from "../components/error-boundary";
@@ -139,7 +140,7 @@ export default function Admin() {
         <ul data-testid="operator-audit">
           {audit.map((a, i) => (
             <li key={i}>
-              <time dateTime={a.at}>{a.at.replace("T", " ").slice(0, 16)} UTC</time>:{" "}
+              <time dateTime={a.at}>{formatHour(a.at)}</time>:{" "}
               {a.actor === "cli" ? "command line" : a.operatorId === operatorId ? "you" : `operator #${a.operatorId}`}: {a.action}
               {a.slug ? ` (${a.slug})` : ""}
               {a.organizerId ? ` (organizer #${a.organizerId})` : ""}

@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { formatDay } from "../utils/format";
 import { STATUS_WORD } from "../components/letter-view";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
@@ -35,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Your letters · Undersigned" }, { name: "robots", content: "noindex" }];
 
-const day = (iso: string) => new Date(iso).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+const day = formatDay;
 
 export default function Dashboard() {
   const { letters, deleted } = useLoaderData<typeof loader>();

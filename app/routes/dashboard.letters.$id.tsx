@@ -1,16 +1,14 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { AbusePanel, AuditLog } from "../components/abuse-panel";
 import { LetterForm } from "../components/letter-form";
 import { STATUS_WORD } from "../components/letter-view";
 import { OrganizerPanels } from "../components/organizer-panels";
 import { NO_STORE, readForm, routeHeaders } from "../utils/http.server";
 import { handleLetterAction } from "../letter-actions.server";
 import { letterFormValues } from "../letter-draft";
-import { namesRevealed } from "../letter-page.server";
-import { abuseSignals, auditEntries, PREVIEWS_PER_DAY } from "../models/abuse.server";
-import { countTotals, MIN_DOMAIN_GROUP, NAMED_ENTRIES_SHOWN, namedEntriesForModeration } from "../models/counts.server";
+import { abuseSignals } from "../models/abuse.server";
+import { countTotals, MIN_DOMAIN_GROUP } from "../models/counts.server";
 import { effectiveStatus, loadLetterView } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
 import { listLetterOrganizers, notificationPrefs, organizerDisplayName } from "../models/membership.server";
@@ -23,24 +21,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // watching a viral letter); every organizer action clears them (invalidateLetter).
   const { db, cache } = context;
   // Text, team and audit log change only through organizer actions, each of which clears them.
-  const [view, counts, team, signals, audit, subscribers, prefs, myName] = await Promise.all([
+  const [view, counts, team, signals, subscribers, prefs, myName] = await Promise.all([
     cache.get(cacheKeys.dashboard(letter.id, "view"), () => loadLetterView(db, letter)),
     // Counts are exact and fresh for organizers (rollups make that cheap).
     countTotals(db, letter.id),
     cache.get(cacheKeys.dashboard(letter.id, "team"), () => listLetterOrganizers(db, context.keys, letter.id)),
-    // Two aggregates over the last two hours of submissions: refreshed in the background, never awaited by a view.
+    // Only whether there is something unusual (the moderation page has the details); refreshed in
+    // the background, never awaited by a view.
     cache.get(cacheKeys.abuse(letter.id), () => abuseSignals(db, letter.id), { staleWhileRevalidate: true }),
-    cache.get(cacheKeys.dashboard(letter.id, "audit"), () => auditEntries(db, letter.id)),
     cache.get(cacheKeys.dashboard(letter.id, "reach"), () => subscriberCount(db, letter.id)),
     cache.get(cacheKeys.dashboard(letter.id, `prefs:${organizerId}`), () => notificationPrefs(db, letter.id, organizerId)),
     cache.get(cacheKeys.dashboard(letter.id, `name:${organizerId}`), () => organizerDisplayName(db, context.keys, organizerId)),
   ]);
-  // Organizers see the names the public sees, no more: none while the threshold hides them.
   const query = new URL(request.url).searchParams;
-  const nameSearch = (query.get("name") ?? "").trim().slice(0, 100);
-  const named = namesRevealed(letter.reveal_threshold, counts.public)
-    ? await cache.get(cacheKeys.named(letter.id, nameSearch), () => namedEntriesForModeration(db, letter.id, nameSearch))
-    : [];
   return json(
     {
       me: organizerId,
@@ -65,7 +58,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       updates: view.updates,
       // Counts only, under the same small-group rule as the per-domain table: null is "fewer than minGroup".
       reach: { subscribers: subscribers >= MIN_DOMAIN_GROUP || subscribers === 0 ? subscribers : null, minGroup: MIN_DOMAIN_GROUP, ...prefs },
-      abuse: { signals, audit, named, nameSearch, namedTotal: counts.public, namedShown: NAMED_ENTRIES_SHOWN, minGroup: MIN_DOMAIN_GROUP, previewsPerDay: PREVIEWS_PER_DAY },
+      unusual: signals.length,
     },
     { headers: { "Cache-Control": NO_STORE } },
   );
@@ -98,7 +91,14 @@ export default function EditLetter() {
         <Link to={`/dashboard/letters/${letter.id}/preview`}>Preview the public page</Link>
         {letter.status !== "draft" ? <Link to={`/letters/${letter.slug}`}>Open the public page</Link> : null}
         {letter.status !== "draft" ? <Link to={`/dashboard/letters/${letter.id}/packet`}>Delivery packet (print, PDF, CSV)</Link> : null}
+        <Link to={`/dashboard/letters/${letter.id}/moderation`}>Moderation and activity log</Link>
       </p>
+      {data.unusual > 0 ? (
+        <p className="notice" data-testid="unusual">
+          <strong>Unusual activity</strong>: {data.unusual === 1 ? "one sign" : `${data.unusual} signs`} of a burst of signatures this hour or the last.{" "}
+          <Link to={`/dashboard/letters/${letter.id}/moderation`}>Look at it, and invalidate if it is a flood</Link>.
+        </p>
+      ) : null}
       {data.closedNow && !result ? <p className="notice" role="status">The letter is closed: the count is final, and those who asked for news are being told.</p> : null}
       {data.duplicated && !result ? <p className="notice" role="status">This is a new draft, copied from the letter you duplicated. Edit it freely: nothing is public until you publish.</p> : null}
       {result?.ok && !result.preview && result.invalidated === undefined && result.intent !== "save" && result.intent !== "preview-text" ? <p className="notice" role="status">{result.intent === "hide-name" ? "The name is hidden; the signature still counts, anonymously." : "Saved."}</p> : null}
@@ -124,8 +124,6 @@ export default function EditLetter() {
         </p>
       )}
       <OrganizerPanels data={data} result={result} />
-      {letter.status !== "draft" ? <AbusePanel data={data.abuse} me={data.me} result={result} /> : null}
-      <AuditLog audit={data.abuse.audit} me={data.me} />
     </section>
   );
 }

@@ -76,6 +76,7 @@ describe.skipIf(browserSkipReason)(`every page in Chromium${browserSkipReason ? 
     await app.services.db.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: organizerId }).execute();
     await visitEverywhere("/dashboard", "dashboard");
     await visitEverywhere(`/dashboard/letters/${letter.id}`, "dashboard-letter");
+    await visitEverywhere(`/dashboard/letters/${letter.id}/moderation`, "moderation");
     await visitEverywhere(`/dashboard/letters/${letter.id}/close`, "close-review");
     await visitEverywhere(`/dashboard/letters/${letter.id}/packet`, "packet");
     await visit(`/dashboard/letters/${letter.id}/preview`);

@@ -46,7 +46,8 @@ setupAll(async () => {
 });
 afterAll(() => app?.close());
 
-const form = (fields: Record<string, string | string[]>, who = cookie) => app.post(path, fields, as(who));
+// Moderation has its own page, which posts to itself (the letter's main page takes the same intents).
+const form = (fields: Record<string, string | string[]>, who = cookie) => app.post(`${path}/moderation`, fields, as(who));
 const previewLine = (html: string) => /<p role="status">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? "";
 const previewIdOf = (html: string) => /name="previewId" value="(\d+)"/.exec(html)?.[1] ?? "";
 
@@ -60,13 +61,17 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
       Array.from({ length: 12 * 20 }, (_, i) => ({ domain: "example.com", ipHash: `net-${i % 12}`, createdAt: thisHour(), name: `Many ${i}` })),
     );
     app.services.cache.invalidate("");
-    const text = textOf(await (await app.get(`/dashboard/letters/${other.id}`, as(cookie))).text());
+    const text = textOf(await (await app.get(`/dashboard/letters/${other.id}/moderation`, as(cookie))).text());
     expect(text.match(/20 signatures from one network this hour and the last/g)).toHaveLength(5);
     expect(text).toContain("7 more networks sent 140 signatures together this hour and the last");
   });
 
   it("shows organizers a burst from one network and from one domain, in counts only", async () => {
-    const text = textOf(await (await app.get(path, as(cookie))).text());
+    // The letter's page says there is something unusual, and links to the details.
+    const overview = await (await app.get(path, as(cookie))).text();
+    expect(textOf(overview)).toMatch(/Unusual activity ?: \d+ signs of a burst of signatures this hour or the last/);
+    expect(overview).toContain(`href="${path}/moderation"`);
+    const text = textOf(await (await app.get(`${path}/moderation`, as(cookie))).text());
     expect(text).toContain("25 signatures from one network this hour and the last");
     expect(text).toContain("60 signatures from bots.example.org this hour");
     expect(text).not.toContain("from example.com this hour"); // a steady domain is not flagged
@@ -124,7 +129,7 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
     const audit = await app.services.db.selectFrom("audit_log").selectAll().where("letter_id", "=", letter.id).orderBy("id").execute();
     expect(audit.map((a) => a.action)).toEqual(["preview-invalidation", "preview-invalidation", "invalidate-signatures"]);
     expect(audit[2]).toMatchObject({ detail: { domain: "example.org", count: 61 } });
-    const seenByColleague = textOf(await (await app.get(path, as(coCookie))).text());
+    const seenByColleague = textOf(await (await app.get(`${path}/moderation`, as(coCookie))).text());
     expect(seenByColleague).toContain("A co-organizer invalidated signatures (domain example.org): 61 signatures");
     expect(seenByColleague).toContain("A co-organizer previewed an invalidation (domain example.org): 60 signatures");
   });
@@ -207,7 +212,7 @@ describe(`abuse signals and invalidation (${dbLabel})`, () => {
 
 describe(`organizer powers over one signature (${dbLabel})`, () => {
   it("finds named entries by the beginning of the name (a report names the person), wildcards taken literally", async () => {
-    const found = textOf(await (await app.get(`${path}?name=${encodeURIComponent("real 1")}`, as(cookie))).text());
+    const found = textOf(await (await app.get(`${path}/moderation?name=${encodeURIComponent("real 1")}`, as(cookie))).text());
     const shown = await app.services.db
       .selectFrom("signatures")
       .select("name")
@@ -220,16 +225,16 @@ describe(`organizer powers over one signature (${dbLabel})`, () => {
     expect(found).toContain(`Names beginning with “real 1”: ${expected.length}.`);
     for (const name of expected) expect(found).toContain(`${name} Hide name`);
     expect(found).not.toMatch(/Real 2\d? Hide name|Tiny \d Hide name/);
-    const literal = textOf(await (await app.get(`${path}?name=${encodeURIComponent("%")}`, as(cookie))).text());
+    const literal = textOf(await (await app.get(`${path}/moderation?name=${encodeURIComponent("%")}`, as(cookie))).text());
     expect(literal).toContain("No named entry begins with that.");
-    expect(textOf(await (await app.get(`${path}?name=${encodeURIComponent("Re_l")}`, as(cookie))).text())).toContain("No named entry begins with that.");
+    expect(textOf(await (await app.get(`${path}/moderation?name=${encodeURIComponent("Re_l")}`, as(cookie))).text())).toContain("No named entry begins with that.");
   });
 
   it("hides one named entry: it still counts, anonymously, its name erased, the action audited", async () => {
     app.services.cache.invalidate("");
     app.services.pageCache.invalidate("");
     const before = await verifiedCount(app, letter.slug);
-    const dashboard = await (await app.get(path, as(cookie))).text();
+    const dashboard = await (await app.get(`${path}/moderation`, as(cookie))).text();
     const match = /name="signatureId" value="(\d+)"/.exec(dashboard)!;
     const id = match[1]!;
     const row = await app.services.db.selectFrom("signatures").select("name").where("id", "=", id).executeTakeFirstOrThrow();
@@ -244,7 +249,7 @@ describe(`organizer powers over one signature (${dbLabel})`, () => {
     const audit = await app.services.db.selectFrom("audit_log").selectAll().where("action", "=", "hide-name").execute();
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit[0]!.detail)).not.toContain(row.name!);
-    expect(textOf(await (await app.get(path, as(coCookie))).text())).toContain("A co-organizer hid one named entry");
+    expect(textOf(await (await app.get(`${path}/moderation`, as(coCookie))).text())).toContain("A co-organizer hid one named entry");
 
     // Nothing else: not twice, not another letter's signature, not an anonymous one, nothing out of range.
     const elsewhere = await createOpenLetter(app.services.db, { title: "Another letter" });
@@ -257,7 +262,7 @@ describe(`organizer powers over one signature (${dbLabel})`, () => {
   });
 
   it("lets the reveal threshold only go up after publishing, and says it on the sign form and the confirmation page", async () => {
-    const settings = (revealThreshold: string) => form({ intent: "settings", listed: "listed", goal: "", closesAt: "", revealThreshold });
+    const settings = (revealThreshold: string) => app.post(path, { intent: "settings", listed: "listed", goal: "", closesAt: "", revealThreshold }, as(cookie));
     expect((await settings("10")).status).toBe(200);
     expect(textOf(await (await app.get(`/letters/${letter.slug}`)).text())).toContain("Names are shown once 10 people have signed by name");
     for (const lower of ["5", ""]) {
@@ -272,7 +277,7 @@ describe(`organizer powers over one signature (${dbLabel})`, () => {
     // and hiding answers the same for a named and an anonymous id (it would otherwise tell them apart).
     const named = await app.services.db.selectFrom("signatures").select("id").where("letter_id", "=", letter.id).where("visibility", "=", "public").where("status", "=", "confirmed").executeTakeFirstOrThrow();
     expect((await settings("1000")).status).toBe(200);
-    expect(await (await app.get(path, as(cookie))).text()).not.toMatch(/name="signatureId"/);
+    expect(await (await app.get(`${path}/moderation`, as(cookie))).text()).not.toMatch(/name="signatureId"/);
     const [anonymous] = await insertSignatures(app.services.db, letter.id, [{ visibility: "anonymous" }]);
     const answers = await Promise.all([named.id, anonymous!].map(async (signatureId) => {
       const r = await form({ intent: "hide-name", signatureId });

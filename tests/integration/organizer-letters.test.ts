@@ -482,6 +482,6 @@ describe(`co-organizers (${dbLabel})`, () => {
       ["invite-organizer", aliceId], ["invite-organizer", aliceId], ["remove-organizer", bobId], ["remove-organizer", bobId],
     ]);
     expect(JSON.stringify(audit)).not.toMatch(/organizers\.test/);
-    expect(textOf(await (await app.get(path, as(bob))).text())).toContain("You removed an organizer from this letter");
+    expect(textOf(await (await app.get(`${path}/moderation`, as(bob))).text())).toContain("You removed an organizer from this letter");
   });
 });
