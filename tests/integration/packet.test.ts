@@ -128,7 +128,7 @@ describe(`the delivery packet (${dbLabel})`, () => {
     }
     const actions = (await app.services.db.selectFrom("audit_log").select("action").where("letter_id", "=", shown.id).execute()).map((r) => r.action);
     expect(actions.filter((a) => a.startsWith("export-")).sort()).toEqual(["export-csv", "export-packet", "export-pdf"]);
-    const dashboard = textOf(await (await app.get(`/dashboard/letters/${shown.id}`, as(alice))).text());
+    const dashboard = textOf(await (await app.get(`/dashboard/letters/${shown.id}/moderation`, as(alice))).text());
     expect(dashboard).toContain("You downloaded the named signers (CSV): 3 names");
   });
 });
