@@ -1,8 +1,7 @@
 import { createCookie, redirect, type AppLoadContext, type Cookie } from "@remix-run/node";
 import type { Letter } from "../db/schema";
-import { findOrganizerLetter } from "./models/membership.server";
 import { isOperator } from "./models/moderation.server";
-import { createSession, deleteSession, findSessionOrganizer, SESSION_DAYS } from "./models/session.server";
+import { createSession, deleteSession, findSessionLetter, findSessionOrganizer, SESSION_DAYS } from "./models/session.server";
 import { NO_STORE, notFound } from "./utils/http.server";
 
 const cookies = new Map<string, Cookie>();
@@ -65,10 +64,17 @@ export async function requireLetter(
   context: AppLoadContext,
   letterId: string | undefined,
 ): Promise<{ organizerId: string; letter: Letter }> {
-  const organizerId = await requireOrganizer(request, context);
-  const letter = await findOrganizerLetter(context.db, organizerId, letterId ?? "");
-  if (!letter) throw notFound();
-  return { organizerId, letter };
+  const id = letterId ?? "";
+  // Not a letter id at all: whoever asks, there is no such page (after the sign-in check).
+  if (!/^\d{1,18}$/.test(id)) {
+    await requireOrganizer(request, context);
+    throw notFound();
+  }
+  const token = await sessionToken(request, context);
+  const found = token ? await findSessionLetter(context.db, token, id) : null;
+  if (!found) throw redirect("/login", { headers: { "Cache-Control": NO_STORE } });
+  if (!found.letter) throw notFound();
+  return { organizerId: found.organizerId, letter: found.letter };
 }
 
 /** The operators' pages: an organizer session whose address is one of OPERATOR_EMAILS, or 404. */

@@ -4,19 +4,6 @@ import { decrypt, encrypt, type Keys } from "../utils/crypto.server";
 import { organizerEmail, organizerHash } from "./organizer-address.server";
 import { enqueueEmail } from "../mail/outbox.server";
 
-/** The letter, only if this organizer organizes it. Callers answer 404 otherwise: no hint it exists. */
-export async function findOrganizerLetter(db: DB, organizerId: string, letterId: string): Promise<Letter | null> {
-  if (!/^\d{1,18}$/.test(letterId)) return null;
-  const letter = await db
-    .selectFrom("letters")
-    .innerJoin("letter_organizers as lo", "lo.letter_id", "letters.id")
-    .selectAll("letters")
-    .where("letters.id", "=", letterId)
-    .where("lo.organizer_id", "=", organizerId)
-    .executeTakeFirst();
-  return letter ?? null;
-}
-
 export async function listOrganizerLetters(db: DB, organizerId: string): Promise<Letter[]> {
   return db
     .selectFrom("letters")

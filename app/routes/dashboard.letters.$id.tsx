@@ -8,8 +8,8 @@ import { NO_STORE, readForm, routeHeaders } from "../utils/http.server";
 import { handleLetterAction } from "../letter-actions.server";
 import { letterFormValues } from "../letter-draft";
 import { abuseSignals } from "../models/abuse.server";
-import { countTotals, MIN_DOMAIN_GROUP } from "../models/counts.server";
-import { effectiveStatus, loadLetterView } from "../models/letter.server";
+import { MIN_DOMAIN_GROUP } from "../models/counts.server";
+import { cachedCounts, effectiveStatus, loadLetterView } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
 import { listLetterOrganizers, notificationPrefs, organizerDisplayName } from "../models/membership.server";
 import { subscriberCount } from "../models/subscription.server";
@@ -23,8 +23,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Text, team and audit log change only through organizer actions, each of which clears them.
   const [view, counts, team, signals, subscribers, prefs, myName] = await Promise.all([
     cache.get(cacheKeys.dashboard(letter.id, "view"), () => loadLetterView(db, letter)),
-    // Counts are exact and fresh for organizers (rollups make that cheap).
-    countTotals(db, letter.id),
+    // The figures the public sees, from the same one-second cache (organizers see no more, and a
+    // million-signature letter's totals are then summed once a second, not once per view).
+    cachedCounts(db, cache, letter.id).then(({ verified, public: named, anonymous }) => ({ verified, public: named, anonymous })),
     cache.get(cacheKeys.dashboard(letter.id, "team"), () => listLetterOrganizers(db, context.keys, letter.id)),
     // Only whether there is something unusual (the moderation page has the details); refreshed in
     // the background, never awaited by a view.

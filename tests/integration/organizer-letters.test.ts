@@ -266,6 +266,8 @@ describe(`drafting and publishing (${dbLabel})`, () => {
       expect(html).not.toContain("Hidden Person");
       expect(html).not.toContain("named.person@");
     }
+    // The dashboard reads the public figures' one-second cache: past it, the new signatures show.
+    app.services.cache.invalidate("");
     expect(textOf(await (await app.get(`/dashboard/letters/${id}`, as(alice))).text())).toContain("2 verified: 1 named, 1 anonymous");
   });
 });
