@@ -74,6 +74,7 @@ describe.skipIf(browserSkipReason)(`every page in Chromium${browserSkipReason ? 
     await expectNoAxeViolations(page);
     const organizerId = (await app.services.db.selectFrom("sessions").select("organizer_id").executeTakeFirstOrThrow()).organizer_id;
     await app.services.db.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: organizerId }).execute();
+    await visitEverywhere("/letters/new", "editor");
     await visitEverywhere("/dashboard", "dashboard");
     await visitEverywhere(`/dashboard/letters/${letter.id}`, "dashboard-letter");
     await visitEverywhere(`/dashboard/letters/${letter.id}/moderation`, "moderation");

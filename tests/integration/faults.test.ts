@@ -96,7 +96,8 @@ describe(`faults (${dbLabel})`, () => {
     const addresses = await seedSubscribers(db, letter.id, 2_000);
     await postUpdate(db, letter.id, "News for everyone.", { appUrl: "http://app.test" });
     // Paced at 400 a second: the fan-out takes about five seconds, so the kill lands in the middle of it.
-    const env = { DATABASE_URL: database.url!, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "2", FANOUT_RATE_PER_SECOND: "400" };
+    // Paced at 100 a second (20 s for all): the kill after 500 mails lands inside the fan-out.
+    const env = { DATABASE_URL: database.url!, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "2", FANOUT_RATE_PER_SECOND: "100" };
     smtp.holdAfter(500);
     const first = await spawnProcess("server/worker.js", env, { waitFor: "worker_started" });
     await smtp.waitFor((mails) => mails.length >= 500, 30_000);
@@ -123,9 +124,10 @@ describe(`faults (${dbLabel})`, () => {
     const recipients = smtp.received.flatMap((m) => m.recipients);
     expect(recipients).toHaveLength(2_000);
     expect(new Set(recipients)).toEqual(new Set(addresses));
-    const finished = await db.selectFrom("fanout_jobs").select(["sent", "done_at"]).where("letter_id", "=", letter.id).executeTakeFirstOrThrow();
-    expect(finished.sent).toBe(2_000);
-    expect(finished.done_at).not.toBeNull();
+    // The job is marked done at its next paced step, after the last batch went out.
+    const finished = () => db.selectFrom("fanout_jobs").select(["sent", "done_at"]).where("letter_id", "=", letter.id).executeTakeFirstOrThrow();
+    await expect.poll(async () => (await finished()).done_at, { timeout: 10_000 }).not.toBeNull();
+    expect((await finished()).sent).toBe(2_000);
   });
 
   it.skipIf(onPostgres)("fans news out to 2,000 subscribers across the embedded server killed mid-way and restarted on its data: one mail each, none lost, none twice", async () => {
@@ -139,7 +141,9 @@ describe(`faults (${dbLabel})`, () => {
     await seeded.db.destroy();
     const smtp = await new TestSmtpServer().start();
     cleanups.push(() => smtp.stop());
-    const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "2", FANOUT_RATE_PER_SECOND: "400" };
+    // Paced at 100 a second, the fan-out takes 20 s: the kill (after 500 mails) lands inside it
+    // even when a busy machine sends mail slowly (at 400 a second it could finish queueing first).
+    const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "2", FANOUT_RATE_PER_SECOND: "100" };
     smtp.holdAfter(500);
     const first = await spawnProcess("server/index.js", env);
     await smtp.waitFor((mails) => mails.length >= 500, 60_000);
@@ -156,7 +160,8 @@ describe(`faults (${dbLabel})`, () => {
     const second = await spawnProcess("server/index.js", env);
     cleanups.push(() => second.stop());
     await smtp.waitFor((mails) => new Set(mails.flatMap((m) => m.recipients)).size >= 2_000, 90_000);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Time for the job's next paced step to mark it done (the data cannot be read while it runs).
+    await new Promise((r) => setTimeout(r, 3_000));
     const recipients = smtp.received.flatMap((m) => m.recipients);
     expect(recipients).toHaveLength(2_000);
     expect(new Set(recipients)).toEqual(new Set(addresses));
