@@ -65,7 +65,7 @@ describe(`the server process (${dbLabel})`, () => {
     expect((await fetch(`${server.url}/dashboard`, { headers: { Cookie: session } })).status).toBe(200);
 
     // The log line is written when the response finishes, a moment after the client has it.
-    await expect.poll(() => server.output().includes('"route":"/dashboard"')).toBe(true);
+    await expect.poll(() => server.output().includes('"route":"/dashboard"'), { timeout: 10_000 }).toBe(true);
     const lines = server.output().trim().split("\n");
     const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
     expect(requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual(
