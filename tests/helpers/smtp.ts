@@ -46,6 +46,11 @@ export class TestSmtpServer {
     this.#holdAfter = this.received.length + count;
   }
 
+  /** Client connections open now (a killed client's close is seen some time after the kill). */
+  get openConnections(): number {
+    return this.#open;
+  }
+
   release(): void {
     this.#holdAfter = Infinity;
     for (const go of this.#held.splice(0)) go();

@@ -75,6 +75,9 @@ describe(`faults (${dbLabel})`, () => {
     const deliveredByFirst = new Set(smtp.received.map((m) => m.to)).size;
     expect(deliveredByFirst).toBeLessThan(total);
 
+    // Only once the relay has seen the killed client hang up: a held message is then refused, as a
+    // real relay refuses a message whose sender left before the 250 (a busy machine delays that).
+    await expect.poll(() => smtp.openConnections, { timeout: 15_000 }).toBe(0);
     smtp.release();
     const second = await spawnProcess("server/worker.js", env, { waitFor: "worker_started" });
     cleanups.push(() => second.stop());
@@ -115,6 +118,9 @@ describe(`faults (${dbLabel})`, () => {
     const job = await db.selectFrom("fanout_jobs").select(["sent", "done_at"]).where("letter_id", "=", letter.id).executeTakeFirstOrThrow();
     expect(job.done_at).toBeNull(); // killed mid-fan-out, not after it
 
+    // Only once the relay has seen the killed client hang up: a held message is then refused, as a
+    // real relay refuses a message whose sender left before the 250 (a busy machine delays that).
+    await expect.poll(() => smtp.openConnections, { timeout: 15_000 }).toBe(0);
     smtp.release();
     const second = await spawnProcess("server/worker.js", env, { waitFor: "worker_started" });
     cleanups.push(() => second.stop());
@@ -161,6 +167,9 @@ describe(`faults (${dbLabel})`, () => {
     await between.db.destroy();
     expect(midway.done_at).toBeNull();
     expect(midway.sent).toBeLessThan(2_000);
+    // Only once the relay has seen the killed client hang up: a held message is then refused, as a
+    // real relay refuses a message whose sender left before the 250 (a busy machine delays that).
+    await expect.poll(() => smtp.openConnections, { timeout: 15_000 }).toBe(0);
     smtp.release();
     const second = await spawnProcess("server/index.js", env);
     cleanups.push(() => second.stop());
