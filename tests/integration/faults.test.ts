@@ -149,7 +149,9 @@ describe(`faults (${dbLabel})`, () => {
     cleanups.push(() => smtp.stop());
     // Paced at 100 a second, the fan-out takes 20 s: the kill (after 500 mails) lands inside it
     // even when a busy machine sends mail slowly (at 400 a second it could finish queueing first).
-    const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "2", FANOUT_RATE_PER_SECOND: "100" };
+    // A 10 s lease (120 s in production): with 2 s, a busy machine could take longer than the lease
+    // to send a batch, and the same process would claim it again and send it twice.
+    const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, OUTBOX_LEASE_SECONDS: "10", FANOUT_RATE_PER_SECOND: "100" };
     smtp.holdAfter(500);
     const first = await spawnProcess("server/index.js", env);
     await smtp.waitFor((mails) => mails.length >= 500, 60_000);
