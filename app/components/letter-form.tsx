@@ -1,4 +1,4 @@
-import { Form, useBeforeUnload, useBlocker, useFetcher, useNavigation } from "@remix-run/react";
+import { Form, useBeforeUnload, useBlocker, useFetcher, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type MouseEvent, type ReactNode } from "react";
 import type { DemandRow, LetterFormValues } from "../letter-draft";
 import { Field, fieldAria } from "./field";
@@ -33,6 +33,10 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 type Row = DemandRow & { key: number };
+
+/** For the routes that render the editor: a text preview asks the server to render Markdown; nothing on the page changed. */
+export const skipRevalidationForPreview: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "preview-text" ? false : defaultShouldRevalidate;
 
 function Section({ id, title, intro, children }: { id: string; title: string; intro?: ReactNode; children: ReactNode }) {
   return (

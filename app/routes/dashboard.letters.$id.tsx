@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { LetterForm } from "../components/letter-form";
+import { LetterForm, skipRevalidationForPreview } from "../components/letter-form";
 import { STATUS_WORD } from "../components/letter-view";
 import { OrganizerPanels } from "../components/organizer-panels";
 import { NO_STORE, readForm, routeHeaders } from "../utils/http.server";
@@ -72,9 +72,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export const headers = routeHeaders;
 
-// A text preview asks the server to render Markdown; nothing on the page changed.
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "preview-text" ? false : defaultShouldRevalidate;
+export const shouldRevalidate = skipRevalidationForPreview;
 export const meta: MetaFunction = () => [{ title: "Organize a letter · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function EditLetter() {

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useActionData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { LetterForm } from "../components/letter-form";
+import { LetterForm, skipRevalidationForPreview } from "../components/letter-form";
 import { badRequest, NO_STORE, readForm, routeHeaders } from "../utils/http.server";
 import { formIntent, parseLetterForm } from "../letter-draft";
 import { previewText } from "../letter-actions.server";
@@ -26,8 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export const headers = routeHeaders;
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "preview-text" ? false : defaultShouldRevalidate;
+export const shouldRevalidate = skipRevalidationForPreview;
 export const meta: MetaFunction = () => [{ title: "Draft a letter · Undersigned" }, { name: "robots", content: "noindex" }];
 
 export default function NewLetter() {
