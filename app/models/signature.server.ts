@@ -6,7 +6,7 @@ import { eraseSubscriptionOfSignature } from "./subscription.server";
 import { decrypt, encrypt, hmac, newToken, sha256, type Keys } from "../utils/crypto.server";
 import { canonicalEmail, splitEmail, type SignatureInput, type SignerChoice } from "../validation";
 import { effectiveStatus } from "./letter.server";
-import { enqueueEmail, sealPayload } from "../mail/outbox.server";
+import { sealPayload } from "../mail/outbox.server";
 
 /** Confirmation mails per address per letter in any 24 hours: enough to fix a typo, too few to mail-bomb anyone. */
 export const MAX_MAILS_PER_WINDOW = 3;
@@ -58,8 +58,10 @@ interface SubmitContext {
 
 /**
  * Records a pending signature (no name: what was typed waits sealed in the mailed link) and its
- * mail in one transaction. The caller answers the same way whatever happened here (new, pending,
- * confirmed, capped): only the mail tells the owner of the address.
+ * mail. The caller answers the same way whatever happened here (new, pending, confirmed, capped):
+ * only the mail tells the owner of the address. So that the time to answer does not tell either,
+ * every case is the same single statement (one round trip, the same sealing work beforehand): an
+ * upsert of the signature, then a link and a mail chosen from what the upsert returned.
  */
 export async function submitSignature(
   { db, keys, appUrl }: SubmitContext,
@@ -79,68 +81,42 @@ export async function submitSignature(
     verifyUrl: `${appUrl}/verify/${confirmToken}`,
     withdrawUrl: `${appUrl}/withdraw/${withdrawToken}`,
   };
+  // Both possible mails are sealed whichever is sent: the work before the statement does not depend
+  // on the address either.
+  const confirmMail = sealPayload(keys.encryption, to, links);
+  const alreadyMail = sealPayload(keys.encryption, to, { withdrawUrl: links.withdrawUrl });
   const expiresAt = sql<Date>`date_trunc('hour', now() + make_interval(hours => ${CONFIRM_TTL_HOURS + 1}))`;
+  // The mail window's start is a whole hour (rounded down), so a window of 24 hours ends 25 hours after it.
+  const windowOver = sql<boolean>`signatures.mail_window_start <= now() - make_interval(hours => ${MAIL_WINDOW_HOURS + 1})`;
 
-  // The common case, a new address, is one statement: signature, link and mail commit together.
-  const payload = sealPayload(keys.encryption, to, links);
-  const fresh = await sql<{ id: string }>`
+  // A known address (the conflict) counts one more mail in its window, unless the window is full:
+  // then the update does not happen, nothing is returned, and nothing is sent. A confirmed signature
+  // stays as it is and its owner is reminded how to withdraw (the same link as ever); a pending,
+  // withdrawn or invalidated one (a real colleague caught in a bulk invalidation may sign again,
+  // through their inbox like anyone) gets one more link carrying this submission, earlier unused
+  // links staying valid. Rows from before derived withdraw tokens learn theirs now (their first link
+  // keeps working too).
+  const result = await sql<{ id: string }>`
     WITH s AS (
-      INSERT INTO signatures (letter_id, email_hash, domain, letter_version, withdraw_token_hash, ip_hash)
+      INSERT INTO signatures AS signatures (letter_id, email_hash, domain, letter_version, withdraw_token_hash, ip_hash)
       VALUES (${letter.id}, ${emailHash}, ${domain}, ${letter.versionHash ?? ""}, ${sha256(withdrawToken)}, ${ipHash})
-      ON CONFLICT (letter_id, email_hash) DO NOTHING
-      RETURNING id),
+      ON CONFLICT (letter_id, email_hash) DO UPDATE SET
+        mails_in_window = CASE WHEN ${windowOver} THEN 1 ELSE signatures.mails_in_window + 1 END,
+        mail_window_start = CASE WHEN ${windowOver} THEN date_trunc('hour', now()) ELSE signatures.mail_window_start END,
+        withdraw_token_hash = coalesce(signatures.withdraw_token_hash, EXCLUDED.withdraw_token_hash),
+        status = CASE WHEN signatures.status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
+        confirmed_at = CASE WHEN signatures.status = 'confirmed' THEN signatures.confirmed_at END,
+        withdrawn_at = CASE WHEN signatures.status = 'confirmed' THEN signatures.withdrawn_at END
+      WHERE ${windowOver} OR signatures.mails_in_window < ${MAX_MAILS_PER_WINDOW}
+      RETURNING id, status),
     c AS (
       INSERT INTO confirm_links (token_hash, signature_id, letter_id, submission, expires_at)
-      SELECT ${linkHash}, id, ${letter.id}, ${submission}, ${expiresAt} FROM s)
-    INSERT INTO email_outbox (kind, payload) SELECT 'signature-confirm', ${payload} FROM s RETURNING id`.execute(db);
-  if (fresh.rows.length > 0) return "sent";
-
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom("signatures")
-      .select([
-        "id",
-        "status",
-        "withdraw_token_hash",
-        "mails_in_window",
-        // The start is a whole hour (rounded down), so a window of 24 hours ends 25 hours after it.
-        sql<boolean>`mail_window_start <= now() - make_interval(hours => ${MAIL_WINDOW_HOURS + 1})`.as("window_over"),
-      ])
-      .where("letter_id", "=", letter.id)
-      .where("email_hash", "=", emailHash)
-      .forUpdate()
-      .executeTakeFirst();
-    // Gone meanwhile (purged): nothing to add a link to. The answer is the same either way.
-    if (!existing) return "capped";
-    const sentInWindow = existing.window_over ? 0 : existing.mails_in_window;
-    if (sentInWindow >= MAX_MAILS_PER_WINDOW) return "capped";
-    const counting = existing.window_over
-      ? { mails_in_window: 1, mail_window_start: sql<Date>`date_trunc('hour', now())` }
-      : { mails_in_window: sentInWindow + 1 };
-    // Rows from before derived withdraw tokens learn theirs now; their first link keeps working too.
-    const withdrawHash = existing.withdraw_token_hash ?? sha256(withdrawToken);
-
-    if (existing.status === "confirmed") {
-      // Already counted: nothing changes; the owner is reminded how to withdraw (the same link as ever).
-      await trx.updateTable("signatures").set({ ...counting, withdraw_token_hash: withdrawHash }).where("id", "=", existing.id).execute();
-      await enqueueEmail(trx, keys.encryption, "signature-already", to, { withdrawUrl: links.withdrawUrl });
-      return "sent";
-    }
-    // Pending, withdrawn or invalidated (a real colleague caught in a bulk invalidation may sign
-    // again, through their inbox like anyone): one more link, carrying this submission. Earlier
-    // unused links stay valid.
-    await trx
-      .updateTable("signatures")
-      .set({ ...counting, withdraw_token_hash: withdrawHash, status: "pending", confirmed_at: null, withdrawn_at: null })
-      .where("id", "=", existing.id)
-      .execute();
-    await trx
-      .insertInto("confirm_links")
-      .values({ token_hash: linkHash, signature_id: existing.id, letter_id: letter.id, submission, expires_at: expiresAt })
-      .execute();
-    await enqueueEmail(trx, keys.encryption, "signature-confirm", to, links);
-    return "sent";
-  });
+      SELECT ${linkHash}, id, ${letter.id}, ${submission}, ${expiresAt} FROM s WHERE s.status = 'pending')
+    INSERT INTO email_outbox (kind, payload)
+    SELECT CASE WHEN s.status = 'confirmed' THEN 'signature-already' ELSE 'signature-confirm' END,
+           CASE WHEN s.status = 'confirmed' THEN ${alreadyMail}::bytea ELSE ${confirmMail}::bytea END
+      FROM s RETURNING id`.execute(db);
+  return result.rows.length > 0 ? "sent" : "capped";
 }
 
 export interface LinkLetter {

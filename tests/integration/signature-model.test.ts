@@ -76,6 +76,35 @@ describe(`the signature model (${dbLabel})`, () => {
     expect(() => sealSubmission(keys, "x", { name: "a", title: null, visibility: "public" }).equals(stored.submission!)).not.toThrow();
   });
 
+  it("takes one statement whatever the address's state, so the time to answer does not tell new from known", async () => {
+    // The answer is the same 303 for a new, pending, confirmed, withdrawn or capped address; a known
+    // address used to take a transaction of five more statements, measurable from outside.
+    let statements = 0;
+    const counting = db().withPlugin({
+      transformQuery: ({ node }) => ((statements += 1), node),
+      transformResult: async ({ result }) => result,
+    });
+    const submit = async (email: string, over: Partial<SignatureInput> = {}) => {
+      statements = 0;
+      const outcome = await submitSignature({ ...ctx(), db: counting }, letter, input(email, over), null);
+      return { outcome, statements, mail: outcome === "sent" ? (await lastMail()).kind : null };
+    };
+    const email = "model.timing@example.com";
+    expect(await submit(email)).toEqual({ outcome: "sent", statements: 1, mail: "signature-confirm" });
+    const first = (await lastMail()).verify!;
+    expect(await submit(email, { name: "Second" })).toEqual({ outcome: "sent", statements: 1, mail: "signature-confirm" });
+    await confirmSignature(db(), first, { name: "Ada Model", title: null, visibility: "public" });
+    expect(await submit(email)).toEqual({ outcome: "sent", statements: 1, mail: "signature-already" });
+    expect(await submit(email)).toEqual({ outcome: "capped", statements: 1, mail: null });
+    // Confirmed stays confirmed, as chosen, through the reminder and the capped attempt.
+    expect(await signatureOf(email)).toMatchObject({ status: "confirmed", name: "Ada Model", visibility: "public", mails_in_window: 3 });
+    const withdrawn = "model.timing.withdrawn@example.com";
+    await submitSignature(ctx(), letter, input(withdrawn), null);
+    await withdrawSignature(db(), (await lastMail()).withdraw);
+    expect(await submit(withdrawn)).toEqual({ outcome: "sent", statements: 1, mail: "signature-confirm" });
+    expect(await signatureOf(withdrawn)).toMatchObject({ status: "pending", withdrawn_at: null, confirmed_at: null, mails_in_window: 2 });
+  });
+
   it("adds a link per re-submission, up to the window's cap, then sends nothing until the window has passed", async () => {
     const email = "model.two@example.com";
     const tokens: string[] = [];
