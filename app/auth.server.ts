@@ -2,6 +2,8 @@ import { createCookie, redirect, type AppLoadContext, type Cookie } from "@remix
 import type { Letter } from "../db/schema";
 import { isOperator } from "./models/moderation.server";
 import { createSession, deleteSession, findSessionLetter, findSessionOrganizer, SESSION_DAYS } from "./models/session.server";
+import { cacheKeys, forgetSessions } from "./models/read-cache.server";
+import { sha256 } from "./utils/crypto.server";
 import { NO_STORE, notFound } from "./utils/http.server";
 
 const cookies = new Map<string, Cookie>();
@@ -51,7 +53,10 @@ export async function startSession(context: AppLoadContext, organizerId: string,
 
 export async function endSession(request: Request, context: AppLoadContext): Promise<Response> {
   const token = await sessionToken(request, context);
-  if (token) await deleteSession(context.db, token);
+  if (token) {
+    await deleteSession(context.db, token);
+    forgetSessions(context.cache, sha256(token));
+  }
   return redirect("/", {
     status: 303,
     headers: { "Set-Cookie": await sessionCookie(context).serialize("", { maxAge: 0 }), "Cache-Control": NO_STORE },
@@ -71,10 +76,26 @@ export async function requireLetter(
     throw notFound();
   }
   const token = await sessionToken(request, context);
-  const found = token ? await findSessionLetter(context.db, token, id) : null;
+  const found = token ? await sessionLetter(request, context, token, id) : null;
   if (!found) throw redirect("/login", { headers: { "Cache-Control": NO_STORE } });
   if (!found.letter) throw notFound();
   return { organizerId: found.organizerId, letter: found.letter };
+}
+
+/**
+ * Reads (GET, HEAD) share a session's access to a letter for a second (the read cache's time to
+ * live), in this process: an organizer watching a viral letter, or a team of them, costs one lookup
+ * a second instead of one per view. Only access granted is kept (an invitation accepted a moment
+ * ago works at once). Writes always ask the database. Logging out, a suspension and every action on
+ * the letter (removing an organizer among them) clear it here; another web process may let a
+ * removed organizer read the dashboard for at most that second (see docs/decisions/012).
+ */
+async function sessionLetter(request: Request, context: AppLoadContext, token: string, letterId: string) {
+  if (request.method !== "GET" && request.method !== "HEAD") return findSessionLetter(context.db, token, letterId);
+  const key = cacheKeys.session(letterId, sha256(token));
+  const found = await context.cache.get(key, () => findSessionLetter(context.db, token, letterId));
+  if (!found?.letter) context.cache.delete(key);
+  return found;
 }
 
 /** The operators' pages: an organizer session whose address is one of OPERATOR_EMAILS, or 404. */

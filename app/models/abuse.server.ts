@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/connection";
+import type { TtlCache } from "../utils/cache.server";
 import { MIN_DOMAIN_GROUP } from "./counts.server";
+import { cacheKeys } from "./read-cache.server";
 
 /** One network (IP hash) with this many signatures in this hour or the last is unusual for people signing by hand. */
 export const NETWORK_BURST = { count: 20 };
@@ -27,6 +29,23 @@ export interface AbuseSignal {
 
 const HOUR_MS = 3_600_000;
 const hourStart = (now: Date) => new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
+
+/**
+ * How long the organizers' pages show the same signals. They speak of whole hours, and a flood
+ * worth acting on lasts minutes: recounting two hours of submissions every second (what a one-second
+ * cache did) cost a busy letter ~100 ms of database time a second for every organizer page open,
+ * and on the embedded database that time is taken from every request. Every organizer action
+ * clears them (invalidateLetter).
+ */
+export const ABUSE_SIGNALS_TTL_MS = 15_000;
+
+/**
+ * The signals as the dashboard and the moderation page read them: shared by the letter's
+ * organizers, refreshed in the background (a view never waits for the recount).
+ */
+export function cachedAbuseSignals(db: DB, cache: TtlCache, letterId: string): Promise<AbuseSignal[]> {
+  return cache.get(cacheKeys.abuse(letterId), () => abuseSignals(db, letterId), { staleWhileRevalidate: true, ttlMs: ABUSE_SIGNALS_TTL_MS });
+}
 
 /**
  * Signals for organizers, in counts only: which network is behind a burst stays unknown to them too.

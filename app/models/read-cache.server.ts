@@ -27,6 +27,12 @@ export const cacheKeys = {
   /** The dashboard's reads of what organizers change (text, team, audit): cleared by every organizer action. */
   dashboard: (letterId: string, part: "view" | "team" | "audit" | "reach" | `prefs:${string}` | `name:${string}`) => `${dashboardPrefix(letterId)}${part}`,
   dashboardPrefix: (letterId: string) => dashboardPrefix(letterId),
+  /**
+   * A session's access to a letter (the session, its organizer and the letter row), for reads: under
+   * the letter's dashboard prefix, so that every organizer action on the letter (a removal among
+   * them) clears it.
+   */
+  session: (letterId: string, tokenHash: string) => `${dashboardPrefix(letterId)}session:${tokenHash}`,
   /** A rendered public page (the page cache), by path. */
   html: (pathname: string) => `html:${pathname}`,
 };
@@ -41,4 +47,10 @@ export function invalidateLetter({ cache, pageCache }: { cache: TtlCache; pageCa
   pageCache.delete(cacheKeys.html(`/letters/${letter.slug}`));
   for (const key of [cacheKeys.counts(letter.id), cacheKeys.growth(letter.id), cacheKeys.letter(letter.slug), cacheKeys.home, cacheKeys.newLetters, cacheKeys.sitemap, cacheKeys.abuse(letter.id)]) cache.delete(key);
   for (const prefix of [pagePrefix(letter.id), signersPrefix(letter.id), namedPrefix(letter.id), dashboardPrefix(letter.id)]) cache.invalidate(prefix);
+}
+
+/** A session ended (logout) or every session of an organizer (suspension): no read may reuse it. */
+export function forgetSessions(cache: TtlCache, tokenHash?: string): void {
+  const suffix = tokenHash ? `:session:${tokenHash}` : null;
+  cache.invalidateWhere((key) => key.startsWith("dash:") && (suffix ? key.endsWith(suffix) : key.includes(":session:")));
 }

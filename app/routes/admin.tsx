@@ -14,7 +14,7 @@ import {
   takeDownLetter,
   type Actor,
 } from "../models/moderation.server";
-import { invalidateLetter } from "../models/read-cache.server";
+import { forgetSessions, invalidateLetter } from "../models/read-cache.server";
 import { badRequest, NO_STORE, readForm, routeHeaders } from "../utils/http.server";
 import { fieldErrors, formFields, TakedownSchema } from "../validation.server";
 
@@ -59,6 +59,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (intent === "suspend" || intent === "unsuspend") {
     if (!(await setOrganizerSuspended(context.db, actor, organizerId, intent === "suspend"))) return refused({ form: "Nothing to change for that organizer." });
+    // Their sessions are gone from the database; no read in this process may reuse one either.
+    forgetSessions(context.cache);
     return done(intent === "suspend" ? "The organizer is suspended and signed out." : "The organizer may sign in again.");
   }
   return refused({ form: "Unknown action." });

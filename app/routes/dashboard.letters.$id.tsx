@@ -7,7 +7,7 @@ import { OrganizerPanels } from "../components/organizer-panels";
 import { NO_STORE, readForm, routeHeaders } from "../utils/http.server";
 import { handleLetterAction } from "../letter-actions.server";
 import { letterFormValues } from "../letter-draft";
-import { abuseSignals } from "../models/abuse.server";
+import { cachedAbuseSignals } from "../models/abuse.server";
 import { MIN_DOMAIN_GROUP } from "../models/counts.server";
 import { cachedCounts, effectiveStatus, loadLetterView } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
@@ -17,8 +17,8 @@ import { requireLetter } from "../auth.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organizerId, letter } = await requireLetter(request, context, params.id);
-  // Abuse signals and named entries are shared for a second between the letter's organizers (a team
-  // watching a viral letter); every organizer action clears them (invalidateLetter).
+  // Every read here is shared between the letter's organizers (a team watching a viral letter) for
+  // a second (the abuse signals for 15 s); every organizer action clears them (invalidateLetter).
   const { db, cache } = context;
   // Text, team and audit log change only through organizer actions, each of which clears them.
   const [view, counts, team, signals, subscribers, prefs, myName] = await Promise.all([
@@ -29,7 +29,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     cache.get(cacheKeys.dashboard(letter.id, "team"), () => listLetterOrganizers(db, context.keys, letter.id)),
     // Only whether there is something unusual (the moderation page has the details); refreshed in
     // the background, never awaited by a view.
-    cache.get(cacheKeys.abuse(letter.id), () => abuseSignals(db, letter.id), { staleWhileRevalidate: true }),
+    cachedAbuseSignals(db, cache, letter.id),
     cache.get(cacheKeys.dashboard(letter.id, "reach"), () => subscriberCount(db, letter.id)),
     cache.get(cacheKeys.dashboard(letter.id, `prefs:${organizerId}`), () => notificationPrefs(db, letter.id, organizerId)),
     cache.get(cacheKeys.dashboard(letter.id, `name:${organizerId}`), () => organizerDisplayName(db, context.keys, organizerId)),

@@ -5,7 +5,7 @@ import { AbusePanel, AuditLog } from "../components/abuse-panel";
 import { NO_STORE, readForm, routeHeaders } from "../utils/http.server";
 import { handleLetterAction } from "../letter-actions.server";
 import { namesRevealed } from "../letter-page.server";
-import { abuseSignals, auditEntries, PREVIEWS_PER_DAY } from "../models/abuse.server";
+import { auditEntries, cachedAbuseSignals, PREVIEWS_PER_DAY } from "../models/abuse.server";
 import { MIN_DOMAIN_GROUP, NAMED_ENTRIES_SHOWN, namedEntriesForModeration } from "../models/counts.server";
 import { cachedCounts, effectiveStatus } from "../models/letter.server";
 import { cacheKeys } from "../models/read-cache.server";
@@ -24,7 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [counts, signals, audit] = await Promise.all([
     cachedCounts(db, cache, letter.id),
     // Two aggregates over the last two hours of submissions: refreshed in the background, never awaited by a view.
-    cache.get(cacheKeys.abuse(letter.id), () => abuseSignals(db, letter.id), { staleWhileRevalidate: true }),
+    cachedAbuseSignals(db, cache, letter.id),
     cache.get(cacheKeys.dashboard(letter.id, "audit"), () => auditEntries(db, letter.id)),
   ]);
   // Organizers see the names the public sees, no more: none while the threshold hides them.

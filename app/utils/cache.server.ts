@@ -24,9 +24,14 @@ export class TtlCache {
   /**
    * `staleWhileRevalidate`: once the time to live is past, readers keep getting the last value while
    * one refresh runs, instead of all waiting for it (for slow reads where a second's staleness is
-   * harmless, like the organizers' abuse signals).
+   * harmless, like the organizers' abuse signals). `ttlMs`: this key's time to live, when it is not
+   * the cache's.
    */
-  get<T>(key: string, load: () => Promise<T>, { staleWhileRevalidate = false }: { staleWhileRevalidate?: boolean } = {}): Promise<T> {
+  get<T>(
+    key: string,
+    load: () => Promise<T>,
+    { staleWhileRevalidate = false, ttlMs = this.ttlMs }: { staleWhileRevalidate?: boolean; ttlMs?: number } = {},
+  ): Promise<T> {
     const now = this.now();
     const hit = this.#entries.get(key);
     if (hit && hit.expires > now) return hit.value as Promise<T>;
@@ -36,7 +41,7 @@ export class TtlCache {
         const fresh = load();
         fresh.then(
           () => {
-            if (this.#entries.get(key) === hit) this.#store(key, fresh, this.now(), true);
+            if (this.#entries.get(key) === hit) this.#store(key, fresh, this.now(), true, ttlMs);
           },
           () => {
             hit.refreshing = false;
@@ -47,7 +52,7 @@ export class TtlCache {
     }
     if (this.#entries.size >= this.maxEntries) this.#evictOldest();
     const value = load();
-    const entry = this.#store(key, value, now, false);
+    const entry = this.#store(key, value, now, false, ttlMs);
     // A failed load must not be served for a second to everyone, nor evict a newer entry.
     value.then(
       () => {
@@ -60,8 +65,8 @@ export class TtlCache {
     return value;
   }
 
-  #store(key: string, value: Promise<unknown>, now: number, settled: boolean): Entry {
-    const entry: Entry = { started: now, expires: now + this.ttlMs, value, settled, refreshing: false };
+  #store(key: string, value: Promise<unknown>, now: number, settled: boolean, ttlMs: number): Entry {
+    const entry: Entry = { started: now, expires: now + ttlMs, value, settled, refreshing: false };
     // Re-inserting moves a refreshed key to the end, behind the ones eviction takes first.
     this.#entries.delete(key);
     this.#entries.set(key, entry);
@@ -80,6 +85,11 @@ export class TtlCache {
   /** Drop every key starting with `prefix`. */
   invalidate(prefix: string) {
     for (const key of this.#entries.keys()) if (key.startsWith(prefix)) this.#entries.delete(key);
+  }
+
+  /** Drop every key the test accepts. */
+  invalidateWhere(test: (key: string) => boolean) {
+    for (const key of this.#entries.keys()) if (test(key)) this.#entries.delete(key);
   }
 
   /** A Map iterates in insertion order: the first tenth is the oldest, and the hot keys were refreshed since. */

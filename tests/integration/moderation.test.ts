@@ -98,9 +98,14 @@ describe(`moderation (${dbLabel})`, () => {
   it("suspends an organizer: signed out at once, no new sign-in, until the suspension is lifted", async () => {
     const victim = await loginAs(app, "suspect@example.net");
     const id = (await db().selectFrom("sessions").select("organizer_id").orderBy("created_at", "desc").executeTakeFirstOrThrow()).organizer_id;
+    const created = await app.post("/letters/new", { title: "Suspect letter", organization: "Example", domains: "example.net", listed: "listed", intent: "save" }, as(victim));
+    const letterPath = created.headers.get("location")!.split("?")[0]!;
     expect((await app.get("/dashboard", as(victim))).status).toBe(200);
+    // A letter's page read a moment ago (reads share a session's access for a second) closes too.
+    expect((await app.get(letterPath, as(victim))).status).toBe(200);
     expect((await adminPost({ intent: "suspend", organizerId: id })).status).toBe(200);
     expect((await app.get("/dashboard", as(victim))).status).toBe(302);
+    expect((await app.get(letterPath, as(victim))).headers.get("location")).toBe("/login");
     const link = await requestLoginLink(app, "suspect@example.net");
     const attempt = await app.post(link, {});
     expect(attempt.status).not.toBe(303);

@@ -86,6 +86,10 @@ describe(`organizer login by magic link (${dbLabel})`, () => {
     expect(setCookie).not.toMatch(/Secure/);
     const cookie = setCookie.split(";")[0]!;
     expect((await app.get("/dashboard", as(cookie))).status).toBe(200);
+    const created = await app.post("/letters/new", { title: "Cookie letter", organization: "Example", domains: "example.com", listed: "listed", intent: "save" }, as(cookie));
+    const letterPath = created.headers.get("location")!.split("?")[0]!;
+    // Read a moment before logging out: reads share a session's access for a second, logging out ends it.
+    expect((await app.get(letterPath, as(cookie))).status).toBe(200);
     const sessions = (await app.services.db.selectFrom("sessions").selectAll().execute()).length;
     const logout = await app.post("/logout", {}, as(cookie));
     expect(logout.status).toBe(303);
@@ -95,6 +99,7 @@ describe(`organizer login by magic link (${dbLabel})`, () => {
     const after = await app.get("/dashboard", as(cookie));
     expect(after.status).toBe(302);
     expect(after.headers.get("location")).toBe("/login");
+    expect((await app.get(letterPath, as(cookie))).headers.get("location")).toBe("/login");
   });
 
   it("uses a __Host- prefixed Secure cookie when APP_URL is https", async () => {

@@ -29,6 +29,31 @@ describe("the read cache", () => {
     expect(loads).toBe(2);
   });
 
+  it("keeps a key for its own time to live when one is given, and drops keys by any test", async () => {
+    const time = clock();
+    const cache = new TtlCache(1_000, 100, time.now);
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await cache.get("slow", load, { ttlMs: 15_000 })).toBe(1);
+    expect(await cache.get("fast", load)).toBe(2);
+    time.advance(14_999);
+    expect(await cache.get("slow", load, { ttlMs: 15_000 })).toBe(1);
+    expect(await cache.get("fast", load)).toBe(3);
+    time.advance(1);
+    expect(await cache.get("slow", load, { ttlMs: 15_000 })).toBe(4);
+    // Stale while revalidating, the refreshed value keeps the key's own time to live.
+    time.advance(15_000);
+    expect(await cache.get("slow", load, { ttlMs: 15_000, staleWhileRevalidate: true })).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    time.advance(14_999);
+    expect(await cache.get("slow", load, { ttlMs: 15_000, staleWhileRevalidate: true })).toBe(5);
+    expect(loads).toBe(5);
+    expect(await cache.get("fast", load)).toBe(6);
+    cache.invalidateWhere((key) => key.startsWith("sl"));
+    expect(await cache.get("slow", load)).toBe(7);
+    expect(await cache.get("fast", load)).toBe(6);
+  });
+
   it("evicts the oldest tenth when full, keeping the keys refreshed since", async () => {
     const time = clock();
     const cache = new TtlCache(10_000, 10, time.now);
