@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { counted } from "./utils/format";
 import { TtlCache } from "./utils/cache.server";
+import { interFont } from "./fonts.server";
 
 /**
  * The picture a link to a letter shows in chats and feeds (og:image, 1200 × 630): the title, the
@@ -18,7 +17,6 @@ export interface ShareImageFigures {
   status: string;
 }
 
-const require = createRequire(import.meta.url);
 // Inter in the scripts most letters are written in; satori falls back through the list per glyph.
 const SUBSETS = ["latin", "latin-ext", "cyrillic", "greek", "vietnamese"] as const;
 
@@ -33,7 +31,7 @@ function loadTools() {
         name: `Inter ${subset}`,
         weight,
         style: "normal" as const,
-        data: readFileSync(require.resolve(`@fontsource/inter/files/inter-${subset}-${weight}-normal.woff`)),
+        data: interFont(subset, weight),
       })),
     ),
   }));

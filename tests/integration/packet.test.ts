@@ -13,6 +13,7 @@ let mallory: string;
 let shown: { id: string; slug: string };
 let hidden: { id: string; slug: string };
 let versionHash: string;
+let aliceId: string;
 
 const HOSTILE_NAME = '=HYPERLINK("http://evil.test","Click")';
 
@@ -25,7 +26,7 @@ setupAll(async () => {
   app = await startTestApp();
   const db = app.services.db;
   alice = await loginAs(app, "alice@organizers.test");
-  const aliceId = await organizerIdOf(alice);
+  aliceId = await organizerIdOf(alice);
   mallory = await loginAs(app, "mallory@organizers.test");
   shown = await createOpenLetter(db, { title: "Hand it over", addressee: "The Board of Acme" });
   hidden = await createOpenLetter(db, { title: "Names later", revealThreshold: 1000 });
@@ -91,6 +92,29 @@ describe(`the delivery packet (${dbLabel})`, () => {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain("tiny.example");
+    // Latin script only (accents included): nothing to warn about.
+    expect(text).not.toContain("no font for");
+  });
+
+  it("prints Cyrillic, Greek and Vietnamese as typed, and says so when a script has no font in the PDF", async () => {
+    const db = app.services.db;
+    const letter = await createOpenLetter(db, { title: "Открытое письмо руководству", addressee: "Διοικητικό συμβούλιο" });
+    await db.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: aliceId }).execute();
+    await insertSignatures(db, letter.id, [
+      { name: "Ольга Петренко", jobTitle: "Інженерка", domain: "acme.com", confirmedAt: new Date("2026-11-20T10:00:00Z") },
+      { name: "Νίκος Παπαδόπουλος", jobTitle: null, domain: "acme.com", confirmedAt: new Date("2026-11-20T11:00:00Z") },
+      { name: "Nguyễn Thị Minh Khai", jobTitle: "Kỹ sư", domain: "acme.com", confirmedAt: new Date("2026-11-20T12:00:00Z") },
+      { name: "山田太郎", jobTitle: null, domain: "acme.com", confirmedAt: new Date("2026-11-20T13:00:00Z") },
+    ]);
+    const response = await app.get(`/dashboard/letters/${letter.id}/packet.pdf`, as(alice));
+    expect(response.status).toBe(200);
+    const text = (await pdfText(await response.arrayBuffer())).replace(/\s+/g, " ");
+    for (const expected of ["Открытое письмо руководству", "To: Διοικητικό συμβούλιο", "Ольга Петренко, Інженерка (acme.com, 2026-11-20)", "Νίκος Παπαδόπουλος (acme.com", "Nguyễn Thị Minh Khai, Kỹ sư"]) {
+      expect(text).toContain(expected);
+    }
+    // Inter has no Japanese: four boxes, and the packet says where the names are as written.
+    expect(text).toContain("4 characters above are in a script this PDF has no font for");
+    expect(text).toContain("The packet page and the CSV export show every name and word as written.");
   });
 
   it("exports named signers as CSV that a spreadsheet cannot run", async () => {
