@@ -75,7 +75,7 @@ export async function seedSignatures(db: DB, slug: string, count: number, onProg
         LATERAL (SELECT CASE WHEN random() < 0.7 THEN 'example.com'
                              ELSE 'unit' || floor(power(random(), 3) * 300)::int || '.example.org' END AS domain,
                         random() < 0.4 AS named,
-                        date_trunc('hour', now() - random() * interval '30 days') AS at
+                        date_trunc('hour', now() - random() * interval '30 days', 'UTC') AS at
                   WHERE g IS NOT NULL) AS s`.execute(db);
     inserted += n;
     onProgress?.(inserted);

@@ -177,7 +177,7 @@ export interface GrowthPoint {
 /** Verified signatures confirmed in each hour or day (the hourly rollup plus unfolded events), oldest first. */
 export async function verifiedByPeriod(db: DB, letterId: string, unit: "hour" | "day"): Promise<{ at: Date; n: number }[]> {
   const { rows } = await sql<{ bucket: Date; n: number }>`
-    SELECT date_trunc(${unit}, hour) AS bucket, sum(n)::int AS n FROM (
+    SELECT date_trunc(${unit}, hour, 'UTC') AS bucket, sum(n)::int AS n FROM (
       SELECT hour, n FROM letter_hour_counts WHERE letter_id = ${letterId}
       UNION ALL
       SELECT hour, delta FROM signature_count_events WHERE letter_id = ${letterId}

@@ -85,7 +85,7 @@ export async function submitSignature(
   // on the address either.
   const confirmMail = sealPayload(keys.encryption, to, links);
   const alreadyMail = sealPayload(keys.encryption, to, { withdrawUrl: links.withdrawUrl });
-  const expiresAt = sql<Date>`date_trunc('hour', now() + make_interval(hours => ${CONFIRM_TTL_HOURS + 1}))`;
+  const expiresAt = sql<Date>`date_trunc('hour', now() + make_interval(hours => ${CONFIRM_TTL_HOURS + 1}), 'UTC')`;
   // The mail window's start is a whole hour (rounded down), so a window of 24 hours ends 25 hours after it.
   const windowOver = sql<boolean>`signatures.mail_window_start <= now() - make_interval(hours => ${MAIL_WINDOW_HOURS + 1})`;
 
@@ -102,7 +102,7 @@ export async function submitSignature(
       VALUES (${letter.id}, ${emailHash}, ${domain}, ${letter.versionHash ?? ""}, ${sha256(withdrawToken)}, ${ipHash})
       ON CONFLICT (letter_id, email_hash) DO UPDATE SET
         mails_in_window = CASE WHEN ${windowOver} THEN 1 ELSE signatures.mails_in_window + 1 END,
-        mail_window_start = CASE WHEN ${windowOver} THEN date_trunc('hour', now()) ELSE signatures.mail_window_start END,
+        mail_window_start = CASE WHEN ${windowOver} THEN date_trunc('hour', now(), 'UTC') ELSE signatures.mail_window_start END,
         withdraw_token_hash = coalesce(signatures.withdraw_token_hash, EXCLUDED.withdraw_token_hash),
         status = CASE WHEN signatures.status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
         confirmed_at = CASE WHEN signatures.status = 'confirmed' THEN signatures.confirmed_at END,
@@ -194,7 +194,7 @@ export function confirmStatement(tokenHash: string, choice: SignerChoice) {
   const named = choice.visibility === "public";
   return sql<{ id: string; letter_id: string }>`
       UPDATE signatures s
-         SET status = 'confirmed', confirmed_at = date_trunc('hour', now()), visibility = ${choice.visibility},
+         SET status = 'confirmed', confirmed_at = date_trunc('hour', now(), 'UTC'), visibility = ${choice.visibility},
              name = ${named ? choice.name : null}, job_title = ${named ? choice.title : null},
              letter_version = coalesce(l.version_hash, s.letter_version)
         FROM confirm_links c, letters l
@@ -219,7 +219,7 @@ export async function withdrawSignature(db: DB, token: string): Promise<{ signat
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable("signatures")
-      .set({ status: "withdrawn", withdrawn_at: sql<Date>`date_trunc('hour', now())`, name: null, job_title: null, visibility: null })
+      .set({ status: "withdrawn", withdrawn_at: sql<Date>`date_trunc('hour', now(), 'UTC')`, name: null, job_title: null, visibility: null })
       .where(withdrawMatch(sha256(token)))
       .where("status", "in", ["pending", "confirmed"])
       .returning(["id", "letter_id"])

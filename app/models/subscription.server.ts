@@ -113,7 +113,7 @@ export async function findSubscriptionByConfirmToken(db: DB, token: string): Pro
 export async function confirmSubscription(db: DB, token: string): Promise<{ slug: string; title: string } | null> {
   const row = await db
     .updateTable("subscriptions")
-    .set({ status: "active", confirmed_at: sql<Date>`date_trunc('hour', now())` })
+    .set({ status: "active", confirmed_at: sql<Date>`date_trunc('hour', now(), 'UTC')` })
     .where("confirm_token_hash", "=", sha256(token))
     .where("status", "=", "pending")
     .where("created_at", ">", confirmableSince())

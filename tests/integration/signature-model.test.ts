@@ -14,6 +14,7 @@ import {
   withdrawTokenFor,
 } from "../../app/models/signature.server";
 import { openPayload } from "../../app/mail/outbox.server";
+import { foldCountEvents, verifiedByPeriod } from "../../app/models/counts.server";
 import type { SignatureInput } from "../../app/validation";
 import { TEST_SECRETS } from "../helpers/app";
 import { createTestDatabase, dbLabel, type TestDatabase } from "../helpers/db";
@@ -103,6 +104,38 @@ describe(`the signature model (${dbLabel})`, () => {
     await withdrawSignature(db(), (await lastMail()).withdraw);
     expect(await submit(withdrawn)).toEqual({ outcome: "sent", statements: 1, mail: "signature-confirm" });
     expect(await signatureOf(withdrawn)).toMatchObject({ status: "pending", withdrawn_at: null, confirmed_at: null, mails_in_window: 2 });
+  });
+
+  it("keeps whole UTC hours and UTC days whatever the session's time zone", async () => {
+    // A server set to a zone half an hour off UTC: hours and days must still be UTC's, as pages say.
+    await db()
+      .connection()
+      .execute(async (conn) => {
+        await sql`SET TIME ZONE 'Asia/Kolkata'`.execute(conn);
+        try {
+          const email = "model.zone@example.com";
+          expect(await submitSignature({ db: conn, keys, appUrl: APP }, letter, input(email), null)).toBe("sent");
+          const mail = await conn.selectFrom("email_outbox").select("payload").orderBy("id", "desc").executeTakeFirstOrThrow();
+          const { verifyUrl, withdrawUrl } = openPayload(keys.encryption, mail.payload!).props as { verifyUrl: string; withdrawUrl: string };
+          const token = verifyUrl.split("/").pop()!;
+          const link = await conn.selectFrom("confirm_links").select("expires_at").where("token_hash", "=", sha256(token)).executeTakeFirstOrThrow();
+          await confirmSignature(conn, token, { name: "Zoned Signer", title: null, visibility: "public" });
+          const byWithdraw = sha256(withdrawUrl.split("/").pop()!);
+          const row = await conn.selectFrom("signatures").selectAll().where("withdraw_token_hash", "=", byWithdraw).executeTakeFirstOrThrow();
+          for (const at of [row.created_at, row.confirmed_at!, row.mail_window_start, link.expires_at]) {
+            expect(at.getUTCMinutes() * 60 + at.getUTCSeconds()).toBe(0);
+          }
+          await foldCountEvents(conn);
+          const days = await verifiedByPeriod(conn, letter.id, "day");
+          expect(days.length).toBeGreaterThan(0);
+          for (const { at } of days) expect(at.toISOString()).toMatch(/T00:00:00\.000Z$/);
+          await withdrawSignature(conn, withdrawUrl.split("/").pop()!);
+          const withdrawn = await conn.selectFrom("signatures").select("withdrawn_at").where("id", "=", row.id).executeTakeFirstOrThrow();
+          expect(withdrawn.withdrawn_at!.getUTCMinutes()).toBe(0);
+        } finally {
+          await sql`RESET TIME ZONE`.execute(conn);
+        }
+      });
   });
 
   it("adds a link per re-submission, up to the window's cap, then sends nothing until the window has passed", async () => {
