@@ -68,15 +68,18 @@ export async function requireLetter(
   request: Request,
   context: AppLoadContext,
   letterId: string | undefined,
+  /** Exports (they hand data over and write the audit log): always ask the database. */
+  { fresh = false }: { fresh?: boolean } = {},
 ): Promise<{ organizerId: string; letter: Letter }> {
-  const id = letterId ?? "";
   // Not a letter id at all: whoever asks, there is no such page (after the sign-in check).
-  if (!/^\d{1,18}$/.test(id)) {
+  if (!/^\d{1,18}$/.test(letterId ?? "")) {
     await requireOrganizer(request, context);
     throw notFound();
   }
+  // One spelling per letter ("007" is letter 7), so that clearing letter 7's reads clears this one.
+  const id = BigInt(letterId!).toString();
   const token = await sessionToken(request, context);
-  const found = token ? await sessionLetter(request, context, token, id) : null;
+  const found = token ? await sessionLetter(request, context, token, id, fresh) : null;
   if (!found) throw redirect("/login", { headers: { "Cache-Control": NO_STORE } });
   if (!found.letter) throw notFound();
   return { organizerId: found.organizerId, letter: found.letter };
@@ -86,12 +89,12 @@ export async function requireLetter(
  * Reads (GET, HEAD) share a session's access to a letter for a second (the read cache's time to
  * live), in this process: an organizer watching a viral letter, or a team of them, costs one lookup
  * a second instead of one per view. Only access granted is kept (an invitation accepted a moment
- * ago works at once). Writes always ask the database. Logging out, a suspension and every action on
+ * ago works at once). Writes and exports always ask the database. Logging out, a suspension and every action on
  * the letter (removing an organizer among them) clear it here; another web process may let a
  * removed organizer read the dashboard for at most that second (see docs/decisions/012).
  */
-async function sessionLetter(request: Request, context: AppLoadContext, token: string, letterId: string) {
-  if (request.method !== "GET" && request.method !== "HEAD") return findSessionLetter(context.db, token, letterId);
+async function sessionLetter(request: Request, context: AppLoadContext, token: string, letterId: string, fresh: boolean) {
+  if (fresh || (request.method !== "GET" && request.method !== "HEAD")) return findSessionLetter(context.db, token, letterId);
   const key = cacheKeys.session(letterId, sha256(token));
   const found = await context.cache.get(key, () => findSessionLetter(context.db, token, letterId));
   if (!found?.letter) context.cache.delete(key);

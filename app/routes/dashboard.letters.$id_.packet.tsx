@@ -8,7 +8,7 @@ import { NO_STORE, routeHeaders } from "../utils/http.server";
 import { renderMarkdown } from "../utils/markdown.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { organizerId, letter } = await requireLetter(request, context, params.id);
+  const { organizerId, letter } = await requireLetter(request, context, params.id, { fresh: true });
   if (letter.status === "draft") throw new Response("A draft has no delivery packet: publish the letter first.", { status: 404 });
   const packet = await loadPacket(context.db, letter);
   await auditExport(context.db, letter.id, organizerId, "export-packet");

@@ -5,7 +5,7 @@ import { packetPdf } from "../packet-pdf.server";
 import { NO_STORE } from "../utils/http.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { organizerId, letter } = await requireLetter(request, context, params.id);
+  const { organizerId, letter } = await requireLetter(request, context, params.id, { fresh: true });
   if (letter.status === "draft") return new Response("A draft has no delivery packet: publish the letter first.", { status: 404 });
   const pdf = await packetPdf(await loadPacket(context.db, letter), context.config.appUrl);
   await auditExport(context.db, letter.id, organizerId, "export-pdf");

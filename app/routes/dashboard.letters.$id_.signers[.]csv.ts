@@ -10,7 +10,7 @@ import { NO_STORE } from "../utils/http.server";
  * lists: none before the reveal threshold. Streamed in keyset batches, with a BOM for spreadsheets.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { organizerId, letter } = await requireLetter(request, context, params.id);
+  const { organizerId, letter } = await requireLetter(request, context, params.id, { fresh: true });
   if (letter.status === "draft") return new Response("A draft has no signers: publish the letter first.", { status: 404 });
   const counts = await countTotals(context.db, letter.id);
   const shown = namesRevealed(letter.reveal_threshold, counts.public);

@@ -5,7 +5,9 @@ import { countSignatures, countSignaturesFromRows, foldCountEvents, rollupsOf, s
 import { claimDueEmails, PRIORITY, sealPayload } from "../../app/mail/outbox.server";
 import { startWorker } from "../../app/mail/outbox-worker.server";
 import { createMailSignal } from "../../app/mail/signal.server";
+import { invalidateLetter } from "../../app/models/read-cache.server";
 import { startTestApp, type TestApp } from "../helpers/app";
+import { as, loginAs } from "../helpers/auth";
 import { dbLabel, onPostgres } from "../helpers/db";
 import { createOpenLetter, createOrganizerRow, insertSignatures } from "../helpers/fixtures";
 import { signAndConfirm, type Signer } from "../helpers/signing";
@@ -206,6 +208,37 @@ describe(`pages as cheap as JSON: the rendered-page cache (${dbLabel})`, () => {
       expect(await (await uncached.get(`/letters/${letter.slug}`)).text()).toContain("Fresh again");
     } finally {
       await uncached.close();
+    }
+  });
+});
+
+describe(`organizer reads share a session's access for a second (${dbLabel})`, () => {
+  it("another web process may show a removed organizer the dashboard within that second, never an export; clearing covers every spelling of the id", async () => {
+    // `other` is a second web process on the same database, its cache clock stopped inside the second.
+    const other = await startTestApp({ database: app.database, frozenCache: true });
+    try {
+      const { db } = app.services;
+      const cookie = await loginAs(app, "shared.reads@organizers.test");
+      const { organizer_id } = await db.selectFrom("sessions").select("organizer_id").orderBy("created_at", "desc").executeTakeFirstOrThrow();
+      const letter = await createOpenLetter(db, { title: "Read by a team" });
+      await db.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id }).execute();
+      const path = `/dashboard/letters/${letter.id}`;
+      expect((await other.get(path, as(cookie))).status).toBe(200);
+      expect((await other.get(`/dashboard/letters/00${letter.id}`, as(cookie))).status).toBe(200);
+
+      // Removed through the first process (its own cache cleared, not this one's).
+      await db.deleteFrom("letter_organizers").where("letter_id", "=", letter.id).where("organizer_id", "=", organizer_id).execute();
+      expect((await other.get(path, as(cookie))).status).toBe(200);
+      // Exports hand data over and write the audit log: they always ask the database.
+      for (const exportPath of ["packet", "packet.pdf", "signers.csv"]) {
+        expect((await other.get(`${path}/${exportPath}`, as(cookie))).status, exportPath).toBe(404);
+      }
+      // Any action on the letter in this process clears its reads, however the id was written.
+      invalidateLetter(other.services, letter);
+      expect((await other.get(path, as(cookie))).status).toBe(404);
+      expect((await other.get(`/dashboard/letters/00${letter.id}`, as(cookie))).status).toBe(404);
+    } finally {
+      await other.close();
     }
   });
 });
