@@ -36,7 +36,7 @@ export function interSubsetFor(codePoint: number): InterSubset | null {
     const table = JSON.parse(readFileSync(require.resolve("@fontsource/inter/unicode.json"), "utf8")) as Record<string, string>;
     return INTER_SUBSETS.flatMap((subset) =>
       (table[subset] ?? "").split(",").map((range) => {
-        const [from, to] = range.replace(/^U\+/, "").split("-").map((hex) => parseInt(hex, 16));
+        const [from, to] = range.trim().replace(/^U\+/, "").split("-").map((hex) => parseInt(hex, 16));
         return { subset, from: from!, to: to ?? from! };
       }),
     );

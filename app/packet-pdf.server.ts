@@ -46,11 +46,33 @@ export function packetPdf(packet: Packet, appUrl: string): Promise<Buffer> {
   });
 
   const missing = { count: 0 };
-  /** One paragraph (or line), its runs continued on one another so that it wraps as one. */
+  const lineWidth = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const widthOf = (text: string, weight: InterWeight) =>
+    fontRuns(text, weight, { count: 0 }).reduce((sum, run) => sum + doc.font(run.font).widthOfString(run.text), 0);
+  /**
+   * One paragraph. Its lines are broken here, at spaces only: left to pdfkit, a line could break
+   * wherever the font changes, inside a word ("Vi|ệt": the ệ is in another subset) or before a
+   * comma after a Cyrillic word. Each line is then drawn as its runs, continued on one another. A
+   * word wider than a line has a line of its own, and pdfkit cuts it.
+   */
   const write = (text: string, options: TextOptions = {}, weight: InterWeight = 400) => {
-    const runs = fontRuns(text, weight, missing);
-    if (runs.length === 0) runs.push({ font: `latin-${weight}`, text: "" });
-    runs.forEach((run, i) => doc.font(run.font).text(run.text, { ...options, continued: i < runs.length - 1 }));
+    const lines: string[] = [];
+    for (const hard of text.normalize("NFC").split("\n")) {
+      let line = "";
+      for (const word of hard.split(/(?<= )/)) {
+        if (line.trim() && widthOf((line + word).trimEnd(), weight) > lineWidth - 1) {
+          lines.push(line.trimEnd());
+          line = word;
+        } else line += word;
+      }
+      lines.push(line.trimEnd());
+    }
+    lines.forEach((line, i) => {
+      const runs = fontRuns(line, weight, missing);
+      if (runs.length === 0) runs.push({ font: `latin-${weight}`, text: "" });
+      const last = i === lines.length - 1;
+      runs.forEach((run, j) => doc.font(run.font).text(run.text, { ...(last ? options : {}), continued: j < runs.length - 1 }));
+    });
   };
   const bold = (text: string, options: TextOptions = {}) => write(text, options, 700);
   const heading = (text: string) => {

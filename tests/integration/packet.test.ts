@@ -98,7 +98,11 @@ describe(`the delivery packet (${dbLabel})`, () => {
 
   it("prints Cyrillic, Greek and Vietnamese as typed, and says so when a script has no font in the PDF", async () => {
     const db = app.services.db;
-    const letter = await createOpenLetter(db, { title: "Открытое письмо руководству", addressee: "Διοικητικό συμβούλιο" });
+    // Long enough to wrap several times: lines break at spaces only, never inside a word where the
+    // font changes (the ệ of "Việt" is in another subset than the V) nor before a comma after Cyrillic.
+    const vietnamese = "Chúng tôi, những người lao động Việt Nam của công ty, đề nghị ban lãnh đạo chấm dứt hợp đồng và công bố các điều khoản một cách minh bạch cho toàn thể nhân viên trước cuối năm nay.";
+    const russian = "Мы, сотрудники компании, просим руководство прекратить контракт, опубликовать условия, ответить письменно, назначить встречу, и сделать это до конца года.";
+    const letter = await createOpenLetter(db, { title: "Открытое письмо руководству", addressee: "Διοικητικό συμβούλιο", body: `${vietnamese}\n\n${russian}` });
     await db.insertInto("letter_organizers").values({ letter_id: letter.id, organizer_id: aliceId }).execute();
     await insertSignatures(db, letter.id, [
       { name: "Ольга Петренко", jobTitle: "Інженерка", domain: "acme.com", confirmedAt: new Date("2026-11-20T10:00:00Z") },
@@ -109,7 +113,7 @@ describe(`the delivery packet (${dbLabel})`, () => {
     const response = await app.get(`/dashboard/letters/${letter.id}/packet.pdf`, as(alice));
     expect(response.status).toBe(200);
     const text = (await pdfText(await response.arrayBuffer())).replace(/\s+/g, " ");
-    for (const expected of ["Открытое письмо руководству", "To: Διοικητικό συμβούλιο", "Ольга Петренко, Інженерка (acme.com, 2026-11-20)", "Νίκος Παπαδόπουλος (acme.com", "Nguyễn Thị Minh Khai, Kỹ sư"]) {
+    for (const expected of [vietnamese, russian, "Открытое письмо руководству", "To: Διοικητικό συμβούλιο", "Ольга Петренко, Інженерка (acme.com, 2026-11-20)", "Νίκος Παπαδόπουλος (acme.com", "Nguyễn Thị Minh Khai, Kỹ sư"]) {
       expect(text).toContain(expected);
     }
     // Inter has no Japanese: four boxes, and the packet says where the names are as written.
