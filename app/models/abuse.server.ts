@@ -34,8 +34,8 @@ const hourStart = (now: Date) => new Date(Math.floor(now.getTime() / HOUR_MS) * 
  * How long the organizers' pages show the same signals. They speak of whole hours, and a flood
  * worth acting on lasts minutes: recounting two hours of submissions every second (what a one-second
  * cache did) cost a busy letter ~100 ms of database time a second for every organizer page open,
- * and on the embedded database that time is taken from every request. Every organizer action
- * clears them (invalidateLetter).
+ * and on the embedded database that time is taken from every request. An invalidation (like every
+ * change that calls invalidateLetter) clears them.
  */
 export const ABUSE_SIGNALS_TTL_MS = 15_000;
 

@@ -7,7 +7,10 @@ import type { TtlCache } from "../utils/cache.server";
 const pagePrefix = (letterId: string) => `page:${letterId}:`;
 const signersPrefix = (letterId: string) => `signers:${letterId}:`;
 const namedPrefix = (letterId: string) => `named:${letterId}:`;
-const dashboardPrefix = (letterId: string) => `dash:${letterId}:`;
+const DASHBOARD = "dash:";
+const dashboardPrefix = (letterId: string) => `${DASHBOARD}${letterId}:`;
+/** A session's access, under a letter's dashboard prefix: `dash:<letter>:session:<token hash>`. */
+const SESSION = "session:";
 
 export const cacheKeys = {
   /** The home page's first page of letters (open first). */
@@ -32,7 +35,7 @@ export const cacheKeys = {
    * the letter's dashboard prefix, so that every organizer action on the letter (a removal among
    * them) clears it.
    */
-  session: (letterId: string, tokenHash: string) => `${dashboardPrefix(letterId)}session:${tokenHash}`,
+  session: (letterId: string, tokenHash: string) => `${dashboardPrefix(letterId)}${SESSION}${tokenHash}`,
   /** A rendered public page (the page cache), by path. */
   html: (pathname: string) => `html:${pathname}`,
 };
@@ -51,6 +54,6 @@ export function invalidateLetter({ cache, pageCache }: { cache: TtlCache; pageCa
 
 /** A session ended (logout) or every session of an organizer (suspension): no read may reuse it. */
 export function forgetSessions(cache: TtlCache, tokenHash?: string): void {
-  const suffix = tokenHash ? `:session:${tokenHash}` : null;
-  cache.invalidateWhere((key) => key.startsWith("dash:") && (suffix ? key.endsWith(suffix) : key.includes(":session:")));
+  const part = `:${SESSION}${tokenHash ?? ""}`;
+  cache.invalidateWhere((key) => key.startsWith(DASHBOARD) && (tokenHash ? key.endsWith(part) : key.includes(part)));
 }
